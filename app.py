@@ -1,0 +1,12 @@
+"""Idmaj: the router. Page setup, language, mode, and st.navigation over the pages; no data code."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import app_shell
+
+st.set_page_config(page_title="Idmaj", page_icon=":material/handshake:", layout="wide")
+navigation = st.navigation(app_shell.pages_for_session(), position="sidebar")
+app_shell.sidebar_footer()
+navigation.run()

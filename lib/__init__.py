@@ -1,0 +1,1 @@
+"""Idmaj: all the logic behind the pages (see ARCHITECTURE in the README)."""

