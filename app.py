@@ -9,4 +9,5 @@ from lib import app_shell
 st.set_page_config(page_title="Idmaj", page_icon=":material/handshake:", layout="wide")
 navigation = st.navigation(app_shell.pages_for_session(), position="sidebar")
 app_shell.sidebar_footer()
-navigation.run()
+with app_shell.routing():
+    navigation.run()

@@ -5,6 +5,7 @@ Kept out of app.py so the router stays a few lines and this logic can be tested.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from lib import queries
 from lib.build import ensure_warehouse
 from lib.config import REPO_DIR, get_settings
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from lib.ui import ROUTED
 
 PAGES_DIR = REPO_DIR / "pages"
 
@@ -61,6 +63,16 @@ def pages_for_session() -> dict[str, list[st.Page]]:
     for index, spec in enumerate(INTERNAL_PAGES):
         sections.setdefault(t(spec.section), []).append(_page(spec, default=index == 0))
     return sections
+
+
+@contextmanager
+def routing():
+    """Mark the page run as started by app.py (see ``ui.start_page``)."""
+    st.session_state[ROUTED] = True
+    try:
+        yield
+    finally:
+        st.session_state[ROUTED] = False
 
 
 def sidebar_footer() -> None:

@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 # Okabe & Ito (2008), "Color Universal Design".
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 SEQUENTIAL = "Blues"
+NONE_COLOUR = "#fdf1d8"  # a region with nothing to show: pale sand, off the blue scale
+MUTED_COLOUR = "#d9d9d9"  # a region outside the selection
 # Plotly's `separators`: decimal mark then thousands separator, as each locale writes them.
 SEPARATORS = {"fr": ", ", "ar": ",.", "en": ".,"}
 FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, Arial, sans-serif"
@@ -134,7 +136,11 @@ def line_chart(
         )
     _layout(fig, title, lang)
     fig.update_xaxes(
-        title=x_label, type="date" if x_is_date else "linear", dtick=None if x_is_date else 1
+        title=x_label,
+        type="date" if x_is_date else "linear",
+        dtick=None if x_is_date else 1,
+        # Numeric months: Plotly only ships English month names.
+        tickformat="%m/%Y" if x_is_date else None,
     )
     fig.update_yaxes(title=y_label, tickformat=value_format, rangemode="tozero")
     fig.update_layout(showlegend=len(series) > 1)
@@ -153,10 +159,12 @@ def region_map(
     zoom: float = 4.1,
     value_format: str = ",.1f",
     hover_extra: str | None = None,
-    muted: pd.DataFrame | None = None,
-    muted_label: str = "",
+    overlays: list[tuple[pd.DataFrame, str, str]] | None = None,
 ) -> go.Figure:
-    """The 12 regions filled by ``value``, ``muted`` rows (filtered out) in grey.
+    """The regions of ``frame`` filled by ``value``; ``overlays`` draw other regions flat.
+
+    Each overlay is (rows, hover label, colour): regions with no beneficiary, regions filtered
+    out. They are named in the hover and never mistaken for the lowest value.
 
     Drawn from the regions' own GeoJSON with no tile server:
     ``go.Choroplethmap`` with the "white-bg" style needs no network at all (``go.Choropleth``
@@ -179,18 +187,20 @@ def region_map(
         ),
     )
     fig = _layout(go.Figure(trace), title, lang, height=620)
-    if muted is not None and not muted.empty:
+    for rows, label, colour in overlays or []:
+        if rows.empty:
+            continue
         fig.add_trace(
             go.Choroplethmap(
                 geojson=geojson,
-                locations=muted["region_code"],
+                locations=rows["region_code"],
                 featureidkey="id",
-                z=[0] * len(muted),
-                customdata=muted[[name]],
-                colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]],
+                z=[0] * len(rows),
+                customdata=rows[[name]],
+                colorscale=[[0, colour], [1, colour]],
                 showscale=False,
                 marker={"line": {"color": "#888", "width": 0.6}},
-                hovertemplate=f"%{{customdata[0]}}<br>{muted_label}<extra></extra>",
+                hovertemplate=f"%{{customdata[0]}}<br>{label}<extra></extra>",
             )
         )
     fig.update_layout(
@@ -212,4 +222,6 @@ def donut_chart(
         textinfo="percent",
         hovertemplate="%{label}<br>%{value:,.0f} (%{percent})<extra></extra>",
     )
-    return _layout(go.Figure(trace), title, lang)
+    fig = _layout(go.Figure(trace), title, lang)
+    fig.update_layout(legend={"orientation": "v", "y": 0.5, "yanchor": "middle", "x": 1.02})
+    return fig

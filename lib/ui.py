@@ -24,7 +24,26 @@ PLOTLY_CONFIG = {
 WIDGET_KEYS = {"year": "f_year", "regions": "f_regions", "sectors": "f_sectors", "sexes": "f_sexes"}
 
 
+ROUTED = "_routed_by_app"
+
+
 def lang() -> str:
+    return current_language()
+
+
+def start_page() -> str:
+    """First call of every page: make sure app.py routed this run; return the session language.
+
+    Streamlit runs a script of ``pages/`` on its own when the first request after a server
+    start names it (its "pages directory" mode), which would skip app.py: its page config and
+    the list of pages this session may open. Such a run switches that mode off and starts again
+    through app.py.
+    """
+    if not st.session_state.get(ROUTED):
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return current_language()
 
 
@@ -175,7 +194,7 @@ def chart_block(
     """The chart, then the table behind it and its CSV download, in an expander."""
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}")
     with st.expander(t("common.data_behind", title=title)):
-        st.dataframe(table, hide_index=True, column_config=column_config)
+        st.dataframe(display_table(table), hide_index=True, column_config=column_config)
         st.download_button(
             t("common.download_csv"),
             data=csv_bytes(table),
@@ -222,6 +241,21 @@ def labelled(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.Da
     return frame[list(columns)].rename(columns={c: column_label(c) for c in columns})
 
 
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Numbers written the session's way (13 500 000, 2,4); the CSV keeps raw numbers."""
+    plain = {t("common.year"), t("common.rank"), t("interventions.month")}
+    shown = table.copy()
+    for column in shown.columns:
+        series = shown[column]
+        if column in plain or not pd.api.types.is_numeric_dtype(series):
+            continue
+        if pd.api.types.is_bool_dtype(series):
+            continue
+        digits = 0 if pd.api.types.is_integer_dtype(series) or "MAD" in str(column) else 1
+        shown[column] = [format_number(value, lang(), digits) for value in series]
+    return shown
+
+
 def year_table(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return labelled(frame, ("year", *columns))
 
@@ -241,6 +275,17 @@ def _published_note(kpi, published: dict, selection) -> str | None:
     return t("overview.published_note", value=shown, period=period, source=row["source_title"])
 
 
+def _delta_text(kpi) -> str | None:
+    # A share moves in percentage points: 12 % -> 14 % is "+2,0 pts", not "+17 %".
+    if kpi.key.startswith("share_"):
+        if kpi.value is None or kpi.previous is None:
+            return None
+        points = (kpi.value - kpi.previous) * 100
+        sign = "+" if points > 0 else ("-" if points < 0 else "")
+        return t("common.points", value=sign + format_number(abs(points), lang(), digits=1))
+    return format_change(kpi.change, lang()) if kpi.change is not None else None
+
+
 def kpi_tile(kpi, fmt, published: dict, selection) -> None:
     """A metric with its change against the previous year and, where one exists, the source."""
     label = t(f"overview.kpi_{kpi.key}")
@@ -251,7 +296,7 @@ def kpi_tile(kpi, fmt, published: dict, selection) -> None:
         if kpi.value is not None
         else t("common.no_data_year", year=selection.year)
     )
-    delta = format_change(kpi.change, lang()) if kpi.change is not None else None
+    delta = _delta_text(kpi)
     help_text = t("overview.delta_help", year=kpi.previous_year) if delta else None
     st.metric(label, value, delta, help=help_text, border=True)
     note = _published_note(kpi, published, selection)

@@ -5,7 +5,7 @@ import streamlit as st
 from lib import charts, kpis, queries, ui
 from lib.i18n import t
 
-lang = ui.lang()
+lang = ui.start_page()
 options = queries.filter_options()
 selection = ui.sidebar_filters(options, years=queries.programme_years())
 by_year = kpis.with_ratios(queries.beneficiaries_by_year(selection, options))

@@ -5,10 +5,14 @@ import streamlit as st
 from lib import charts, queries, ui
 from lib.i18n import t
 
-lang = ui.lang()
+lang = ui.start_page()
 options = queries.filter_options()
 available = queries.intervention_years()
 selection = ui.sidebar_filters(options, fields=("year", "regions", "sexes"), years=available)
+ui.page_header(
+    t("interventions.title"), t("interventions.intro"), demo=queries.holds_demo_records()
+)
+st.caption(ui.selection_summary(selection))
 period = st.segmented_control(
     t("interventions.period"),
     ("year", "all"),
@@ -23,32 +27,22 @@ years = [selection.year] if period == "year" else list(available)
 by_type = ui.localized_names(queries.interventions_by_type(selection, options, years))
 by_centre = queries.interventions_by_centre(selection, options, years)
 by_month = queries.interventions_by_month(selection, options, years)
-
-ui.page_header(
-    t("interventions.title"), t("interventions.intro"), demo=bool(by_type["any_demo"].any())
-)
-st.caption(ui.selection_summary(selection))
 if by_type["interventions"].sum() == 0:
     ui.empty_selection_message()
     st.stop()
 
-type_names = dict(zip(by_type["type_code"], by_type["name"], strict=True))
 left, right = st.columns(2)
 with left:
     title = t("interventions.chart_by_type")
     figure = charts.donut_chart(by_type, "name", "interventions", title, lang)
-    ui.chart_block(
-        figure,
-        ui.labelled(by_type.rename(columns={"name": "type"}), ("type", "interventions")),
-        title,
-        "by_type",
-    )
+    table = ui.labelled(by_type.rename(columns={"name": "type"}), ("type", "interventions"))
+    ui.chart_block(figure, table, title, "by_type")
 with right:
     title = t("interventions.chart_by_centre")
-    centres = by_centre.assign(name=by_centre["city"])
+    centres = by_centre.assign(centre=by_centre["city"], region=by_centre[f"region_name_{lang}"])
     figure = charts.bar_chart(
         centres,
-        "name",
+        "centre",
         "interventions",
         title,
         t("interventions.centre"),
@@ -57,16 +51,15 @@ with right:
         horizontal=True,
         color=charts.PALETTE[2],
     )
-    centres = centres.assign(centre=centres["city"], region=centres[f"region_name_{lang}"])
-    ui.chart_block(
-        figure, ui.labelled(centres, ("centre", "region", "interventions")), title, "by_centre"
-    )
+    table = ui.labelled(centres, ("centre", "region", "interventions"))
+    ui.chart_block(figure, table, title, "by_centre")
 
 title = t("interventions.chart_by_month")
+type_names = dict(zip(by_type["type_code"], by_type["name"], strict=True))
 monthly = by_month.pivot_table(
     index="month", columns="type_code", values="interventions", aggfunc="sum", fill_value=0
 ).reset_index()
-series = {code: type_names[code] for code in type_names if code in monthly.columns}
+series = {code: name for code, name in type_names.items() if code in monthly.columns}
 figure = charts.line_chart(
     monthly,
     "month",
@@ -77,5 +70,5 @@ figure = charts.line_chart(
     lang,
     x_is_date=True,
 )
-monthly_table = monthly.rename(columns={"month": t("interventions.month"), **series})
-ui.chart_block(figure, monthly_table, title, "by_month")
+table = monthly.rename(columns={"month": t("interventions.month"), **series})
+ui.chart_block(figure, table, title, "by_month")

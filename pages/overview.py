@@ -3,10 +3,10 @@
 import streamlit as st
 
 from lib import charts, kpis, queries, ui
-from lib.formatting import format_money, format_number, format_percent_value
+from lib.formatting import format_money, format_money_short, format_number, format_percent_value
 from lib.i18n import t
 
-lang = ui.lang()
+lang = ui.start_page()
 options = queries.filter_options()
 selection = ui.sidebar_filters(options)
 by_year = kpis.with_ratios(queries.beneficiaries_by_year(selection, options))
@@ -27,7 +27,7 @@ if by_year.empty and placements.empty and interventions.empty:
 
 year = selection.year
 tiles = [
-    (kpis.kpi_for_year(by_year, "budget_mad", year, "programme_budget"), format_money),
+    (kpis.kpi_for_year(by_year, "budget_mad", year, "programme_budget"), format_money_short),
     (kpis.kpi_for_year(by_year, "beneficiaries", year, "programme_beneficiaries"), format_number),
     (kpis.kpi_for_year(by_year, "cost_per_beneficiary", year, "cost"), format_money),
     (kpis.kpi_for_year(by_year, "share_women", year, "share_women"), format_percent_value),

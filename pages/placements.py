@@ -5,7 +5,7 @@ import streamlit as st
 from lib import charts, queries, ui
 from lib.i18n import t
 
-lang = ui.lang()
+lang = ui.start_page()
 options = queries.filter_options()
 selection = ui.sidebar_filters(options, years=queries.placement_years())
 by_year = queries.placements_by_year(selection, options)

@@ -6,18 +6,23 @@ from lib import charts, geo, queries, ui
 from lib.formatting import format_number
 from lib.i18n import t
 
-lang = ui.lang()
+lang = ui.start_page()
 options = queries.filter_options()
 selection = ui.sidebar_filters(options, years=queries.programme_years())
-census = st.segmented_control(
+frame = ui.localized_names(queries.beneficiaries_by_region(selection, options))
+
+ui.page_header(t("regions.title"), t("regions.intro"), demo=bool(frame["any_demo"].any()))
+st.caption(ui.selection_summary(selection))
+left, right = st.columns([1, 2])
+census = left.segmented_control(
     t("regions.census"),
     (2024, 2014),
     default=2024,
     required=True,
     key="census",
-    format_func=lambda y: t("regions.census_year", year=y),
+    format_func=lambda year: t("regions.census_year", year=year),
 )
-measure = st.segmented_control(
+measure = right.segmented_control(
     t("regions.measure"),
     ("rate", "beneficiaries", "budget_mad"),
     default="rate",
@@ -25,28 +30,23 @@ measure = st.segmented_control(
     key="region_measure",
     format_func=lambda m: t(f"regions.measure_{m}"),
 )
-frame = ui.localized_names(queries.beneficiaries_by_region(selection, options))
-frame["rate"] = frame["beneficiaries"] / frame[f"population_{census}"] * 100_000
 frame["population"] = frame[f"population_{census}"]
-shown, muted = frame[frame["selected"]], frame[~frame["selected"]]
-
-ui.page_header(t("regions.title"), t("regions.intro"), demo=bool(frame["any_demo"].any()))
-st.caption(ui.selection_summary(selection))
-if shown["beneficiaries"].sum() == 0:
+frame["rate"] = frame["beneficiaries"] / frame["population"] * 100_000
+selected = frame[frame["selected"]]
+if selected["beneficiaries"].sum() == 0:
     ui.empty_selection_message()
 
-value_label = t(f"regions.measure_{measure}")
-shown = shown.assign(
+with_people = selected[selected["beneficiaries"] > 0]
+with_people = with_people.assign(
     note=[
-        t("regions.none")
-        if count == 0
-        else t("regions.hover_people", count=format_number(count, lang))
-        for count in shown["beneficiaries"]
+        t("regions.hover_people", count=format_number(count, lang))
+        for count in with_people["beneficiaries"]
     ]
 )
+value_label = t(f"regions.measure_{measure}")
 title = t("regions.map_title", measure=value_label, year=selection.year)
 figure = charts.region_map(
-    shown,
+    with_people,
     geo.regions_geojson(),
     measure,
     "name",
@@ -57,26 +57,22 @@ figure = charts.region_map(
     zoom=geo.MAP_ZOOM,
     value_format=",.1f" if measure == "rate" else ",.0f",
     hover_extra="note",
-    muted=muted,
-    muted_label=t("regions.filtered_out"),
+    overlays=[
+        (selected[selected["beneficiaries"] == 0], t("regions.none"), charts.NONE_COLOUR),
+        (frame[~frame["selected"]], t("regions.filtered_out"), charts.MUTED_COLOUR),
+    ],
 )
-ranked = shown.sort_values([measure, "beneficiaries"], ascending=False).reset_index(drop=True)
+ranked = selected.sort_values([measure, "beneficiaries"], ascending=False).reset_index(drop=True)
 ranked.insert(0, "rank", range(1, len(ranked) + 1))
 table = ui.labelled(
     ranked.rename(columns={"name": "region"}),
     ("rank", "region", "beneficiaries", "rate", "budget_mad", "women", "population"),
 )
 ui.chart_block(figure, table, title, "region_map")
+st.caption(t("regions.legend_note"))
 
-none = shown.loc[shown["beneficiaries"] == 0, "name"].tolist()
+none = selected.loc[selected["beneficiaries"] == 0, "name"].tolist()
 if none:
     st.caption(t("regions.without", regions=", ".join(none), year=selection.year))
 st.subheader(t("regions.ranking", year=selection.year))
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={
-        column_label: st.column_config.NumberColumn(format="%.1f")
-        for column_label in (ui.column_label("rate"),)
-    },
-)
+st.dataframe(ui.display_table(table), hide_index=True, height=36 * (len(table) + 1) + 4)

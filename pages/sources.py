@@ -5,7 +5,7 @@ import streamlit as st
 from lib import queries, ui
 from lib.i18n import t
 
-lang = ui.lang()
+lang = ui.start_page()
 figures = queries.published_figures()
 reconciliation = queries.reconciliation()
 provenance = queries.record_provenance()
