@@ -28,10 +28,12 @@ Rules (``t`` is the threshold, 10 by default, ``Settings.suppression_threshold``
    non-negativity (two hidden cells whose sum is derivable as 2 are both 1), or by the marker
    itself (two "< 10" cells whose sum is 18 are both 9). So after rule 4 every suppressed cell
    is checked exactly; while one is determined, a further complement is suppressed among the
-   published cells of its lines (then anywhere in the table). When no published cell is left
-   to hide, the "< t" markers of the lines concerned are replaced by the neutral marker,
-   which removes the upper bound they give away. Full suppression with neutral markers is
-   always safe, so the loop ends.
+   published cells of its lines (then anywhere in the table): the one that frees it, rule 4
+   applied, at the smallest hidden total. When no published cell is left to hide, the "< t"
+   markers of the lines concerned are replaced by the neutral marker, which removes the
+   upper bound they give away. Full suppression with neutral markers is always safe (every
+   hidden cell can grow by 1 with its row total, column total and grand total), so the
+   loop ends.
 
 What an intruder is assumed to know
 -----------------------------------
@@ -160,7 +162,7 @@ def protect_measure(
     the numerator) for rates and shares, not for means. Missing bases count as 0, so a cell
     with no known base is suppressed.
     """
-    _check_threshold(threshold)
+    threshold = _check_threshold(threshold)
     base = bases.reindex_like(values).fillna(0)
     mask = base < threshold
     if numerators is not None:
@@ -178,17 +180,17 @@ def publishable_frame(
     ``neutral_marker`` every other suppressed cell.
     """
     small_marker = marker if marker is not None else f"< {protected.threshold}"
+    labels = np.where(protected.small.to_numpy(), small_marker, neutral_marker)
     shown = protected.values.astype(object)
-    labels = shown.copy()
-    labels[:] = np.where(protected.small.to_numpy(), small_marker, neutral_marker)
-    return shown.mask(protected.suppressed, labels)
+    return shown.mask(protected.suppressed, _reshaped(labels, shown))
 
 
 def publishable_measure(
     values: Pandas, mask: Pandas, neutral_marker: str = NEUTRAL_MARKER
 ) -> Pandas:
     """Object-typed copy of measures with the neutral marker where ``mask`` is True."""
-    return values.astype(object).mask(mask.reindex_like(values).fillna(True), neutral_marker)
+    hide = mask.reindex_like(values).astype("boolean").fillna(True).astype(bool)
+    return values.astype(object).mask(hide, neutral_marker)
 
 
 def protect_long(
@@ -215,7 +217,6 @@ def protect_long(
         protected = suppress_series(sums, threshold, with_margins, total_label)
     else:
         table = sums.unstack(column, fill_value=0)
-        table.columns = list(table.columns)  # plain labels, so a total column can be added
         protected = suppress_counts(table, threshold, with_margins, total_label)
     return _to_long(protected, dims, value)
 
@@ -316,7 +317,7 @@ def _protect_object(
     with_margins: bool,
     total_label: str,
 ) -> Protected:
-    _check_threshold(threshold)
+    threshold = _check_threshold(threshold)
     if with_margins:
         values, weights = _add_margins(values, total_label), _add_margins(weights, total_label)
     if kind == "count":  # an empty table sums to float zeros
@@ -485,9 +486,10 @@ def _is_small(numbers, threshold: int):
     return (numbers >= 1) & (numbers < threshold)
 
 
-def _check_threshold(threshold: int) -> None:
-    if int(threshold) != threshold or threshold < 2:
+def _check_threshold(threshold: int) -> int:
+    if isinstance(threshold, bool) or int(threshold) != threshold or threshold < 2:
         raise ValueError(f"threshold must be an integer of at least 2, not {threshold!r}")
+    return int(threshold)
 
 
 def _checked_numbers(obj: Pandas, integers: bool) -> Pandas:
@@ -497,8 +499,8 @@ def _checked_numbers(obj: Pandas, integers: bool) -> Pandas:
     except (TypeError, ValueError) as error:
         raise ValueError("values must be numeric") from error
     array = numbers.to_numpy()
-    if np.isnan(array).any():
-        raise ValueError("values contain missing entries: use 0 for nobody")
+    if not np.isfinite(array).all():
+        raise ValueError("values contain missing or infinite entries: use 0 for nobody")
     if (array < 0).any():
         raise ValueError("values must not be negative")
     if integers and not np.array_equal(array, np.round(array)):
@@ -569,7 +571,7 @@ def _check_data(protected: Protected, values: np.ndarray, weights: np.ndarray) -
         if not labelled or label in inner.index or (not is_series and label in inner.columns):
             return [f"margins are not the last row and column labelled {label!r}"]
         rebuilt = _add_margins(inner, label).to_numpy(dtype=float)
-        if not np.allclose(rebuilt, obj.to_numpy(dtype=float)):
+        if not np.allclose(rebuilt, obj.to_numpy(dtype=float), rtol=1e-12, atol=1e-6):
             return [f"margins labelled {label!r} do not add up"]
     return []
 

@@ -1,13 +1,14 @@
 """What-if budget model: how many people an envelope funds, where and in which sectors.
 
 Pure code (stdlib, numpy, pandas; no streamlit) so the simulator page can rerun
-:func:`simulate` on every slider move (about a millisecond for 12 regions x 7 sectors).
+:func:`simulate` on every slider move (a few milliseconds for 12 regions x 7 sectors).
 
 Modelling choices
 -----------------
 * **Cost.** A beneficiary of sector *s* costs the sector's mean grant ``g_s`` wherever they
   live (default: the reference year's national mean, ``grant_mad_total / beneficiaries``; a
-  sector without reference beneficiaries defaults to the national mean over all sectors).
+  sector without reference beneficiaries, or whose recorded money is under 1 MAD a head,
+  defaults to the national mean over all sectors; a grant is at least 1 MAD).
 * **Region weights** (the share of the envelope each included region should receive):
 
   - ``reference``: the region's reference-year beneficiaries valued at the reference national
@@ -84,11 +85,16 @@ RULES: tuple[str, ...] = ("reference", "population", "equal", "custom")
 REFERENCE_COLUMNS = ("region_code", "sector_code", "beneficiaries", "women", "grant_mad_total")
 REGION_COLUMNS = ("code", "population_2024")
 MAX_GRANT_DENOMINATOR = 10**6
+MAX_ENVELOPE_MAD = 1e12  # keeps every count far below 2**53 (grants are at least 1 MAD)
+MIN_GRANT_MAD = 1.0
 
 _SECTOR_INDEX = {code: i for i, code in enumerate(SECTORS)}
 
 _MESSAGES = {
     "sim.error.negative_envelope": "The envelope must be a number of MAD >= 0, not {envelope}.",
+    "sim.error.envelope_too_large": (
+        "The envelope of {envelope:g} MAD exceeds the model's limit of {maximum:g} MAD."
+    ),
     "sim.error.no_region": "At least one region must be included.",
     "sim.error.unknown_region": "Unknown region code: {region}.",
     "sim.error.unknown_sector": "Unknown sector code: {sector}.",
@@ -96,7 +102,7 @@ _MESSAGES = {
     "sim.error.negative_weight": "The weight of region {region} must be >= 0, not {weight}.",
     "sim.error.zero_weights": "Under rule {rule!r} the weights of the included regions sum to 0.",
     "sim.error.non_positive_grant": (
-        "The mean grant of sector {sector} must be > 0 MAD, not {value}."
+        "The mean grant of sector {sector} must be at least {minimum:g} MAD, not {value}."
     ),
     "sim.error.share_out_of_range": "The share of sector {sector} must lie in [0, 1], not {value}.",
     "sim.error.zero_mix": "The sector mix sums to 0.",
@@ -203,6 +209,10 @@ class ScenarioInputs:
         envelope = _finite(self.envelope_mad, "envelope_mad")
         if envelope < 0:
             raise ScenarioError("sim.error.negative_envelope", {"envelope": envelope})
+        if envelope > MAX_ENVELOPE_MAD:
+            raise ScenarioError(
+                "sim.error.envelope_too_large", {"envelope": envelope, "maximum": MAX_ENVELOPE_MAD}
+            )
         put("envelope_mad", envelope)
         put("reference_year", _whole(self.reference_year, "reference_year"))
 
@@ -227,9 +237,10 @@ class ScenarioInputs:
         for sector, value in dict(self.mean_grant_mad or {}).items():
             sector = _sector(sector)
             number = _finite(value, f"grant_{sector}")
-            if number <= 0:
+            if number < MIN_GRANT_MAD:
                 raise ScenarioError(
-                    "sim.error.non_positive_grant", {"sector": sector, "value": number}
+                    "sim.error.non_positive_grant",
+                    {"sector": sector, "value": number, "minimum": MIN_GRANT_MAD},
                 )
             grants[sector] = number
         put("mean_grant_mad", MappingProxyType({s: grants[s] for s in SECTORS if s in grants}))
@@ -412,10 +423,12 @@ class _Reference:
         money = self.money.sum(axis=0)
         total_people = int(people.sum())
         overall = Fraction(float(money.sum())) / total_people if total_people else Fraction(0)
-        return [
-            Fraction(float(money[s])) / int(people[s]) if people[s] > 0 else overall
+        fallback = max(overall, Fraction(MIN_GRANT_MAD))
+        means = [
+            Fraction(float(money[s])) / int(people[s]) if people[s] > 0 else fallback
             for s in range(len(SECTORS))
         ]
+        return [mean if mean >= MIN_GRANT_MAD else fallback for mean in means]
 
     def national_mix(self) -> np.ndarray:
         people = self.people.sum(axis=0).astype(float)

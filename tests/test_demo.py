@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import duckdb
@@ -13,12 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lib import demo
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # the bare `pytest` entry point does not put the repo on the path
-    sys.path.insert(0, str(ROOT))
-
-from lib import demo  # noqa: E402
-
 SEED_DIR = ROOT / "data" / "seed"
 BUDGETS = {2014: 4_500_000, 2015: 5_000_000, 2016: 5_200_000, 2017: 7_300_000,
            2018: 8_100_000, 2019: 13_500_000}  # fmt: skip

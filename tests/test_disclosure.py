@@ -29,7 +29,7 @@ from lib.disclosure import (
 )
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def table(rows: list[list[int]]) -> pd.DataFrame:
@@ -270,8 +270,8 @@ def test_long_format_refuses_missing_categories():
 
 @pytest.mark.parametrize(
     "bad",
-    [[[-1, 20]], [[1.5, 20]], [[np.nan, 20]]],
-    ids=["negative", "fraction", "missing"],
+    [[[-1, 20]], [[1.5, 20]], [[np.nan, 20]], [[np.inf, 20]], [["a", 20]]],
+    ids=["negative", "fraction", "missing", "infinite", "text"],
 )
 def test_bad_counts_are_refused(bad):
     with pytest.raises(ValueError):
@@ -513,7 +513,7 @@ def test_random_money_tables_obey_the_rules(people, t, seed):
     protected = protect_amounts(amounts.astype(float), people, threshold=t)
     weights, mask = protected.weights.to_numpy(), protected.suppressed.to_numpy()
     assert not (~mask & (weights >= 1) & (weights < t)).any()
-    for line in lines_of(tampered(protected)):
+    for line in lines_of(protected):
         assert sum(s for _, s in line) != 1
     assert is_protected(protected)
 

@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-if str(REPO_DIR) not in sys.path:  # lets `pytest tests/test_geo.py` run from anywhere
-    sys.path.insert(0, str(REPO_DIR))
+from lib import geo
 
-from lib import geo  # noqa: E402
+REPO_DIR = Path(__file__).resolve().parent.parent
 
 SEED_DIR = REPO_DIR / "data" / "seed"
 LON_RANGE = (-17.5, -0.9)

@@ -35,6 +35,7 @@ from lib.simulator import (  # noqa: E402
 )
 
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(PROPERTY, max_examples=50)  # for properties that are cheap to get right
 COLUMNS = ["region_code", "sector_code", "beneficiaries", "women", "grant_mad_total"]
 
 # 2024 census (data/seed/regions.csv), written out so the test does not depend on the file.
@@ -280,7 +281,7 @@ def test_results_are_whole_within_the_envelope_and_add_up(case):
     check_consistent(result)
 
 
-@PROPERTY
+@QUICK
 @given(scenarios(with_floors=False))
 def test_a_zero_envelope_funds_nobody(case):
     reference, regions, inputs = case
@@ -355,7 +356,7 @@ def test_the_floors_are_met(case):
     assert (included["beneficiaries"] >= inputs.min_per_region).all()
 
 
-@PROPERTY
+@QUICK
 @given(scenarios(), st.integers(1, 4))
 def test_a_floor_beyond_the_envelope_is_an_error(case, floor):
     reference, regions, inputs = case
@@ -570,6 +571,13 @@ def test_tiny_defaults():
     assert math.isnan(by_region.loc[3, "cost_per_beneficiary"])
 
 
+def test_a_sector_without_money_defaults_to_the_national_mean():
+    reference, regions = tiny()
+    reference.loc[len(reference)] = [2, "services", 2, 1, 0]
+    grants = default_inputs(reference, regions, 2019).mean_grant_mad
+    assert grants["services"] == grants["batiment"] == 60_000 / 7
+
+
 def test_tiny_women_floor_is_spread_over_the_men_of_each_cell():
     reference, regions = tiny()
     inputs = replace(default_inputs(reference, regions, 2019), women_min_share=0.5)
@@ -642,6 +650,7 @@ BASE = dict(envelope_mad=1_000, reference_year=2019, included_regions={1})
         ({"envelope_mad": -1}, "sim.error.negative_envelope"),
         ({"envelope_mad": float("nan")}, "sim.error.bad_param"),
         ({"envelope_mad": "1000"}, "sim.error.bad_param"),
+        ({"envelope_mad": 2e12}, "sim.error.envelope_too_large"),
         ({"included_regions": set()}, "sim.error.no_region"),
         ({"included_regions": {13}}, "sim.error.unknown_region"),
         ({"included_regions": {0, 1}}, "sim.error.unknown_region"),
@@ -649,6 +658,7 @@ BASE = dict(envelope_mad=1_000, reference_year=2019, included_regions={1})
         ({"mean_grant_mad": {"peche": 10_000}}, "sim.error.unknown_sector"),
         ({"mean_grant_mad": {"commerce": 0}}, "sim.error.non_positive_grant"),
         ({"mean_grant_mad": {"commerce": -5}}, "sim.error.non_positive_grant"),
+        ({"mean_grant_mad": {"commerce": 0.5}}, "sim.error.non_positive_grant"),
         ({"sector_mix": {"commerce": 1.5}}, "sim.error.share_out_of_range"),
         ({"sector_mix": {"commerce": -0.1}}, "sim.error.share_out_of_range"),
         ({"sector_mix": {"commerce": 0.0}}, "sim.error.zero_mix"),
