@@ -39,10 +39,10 @@ Modelling choices
   order are exactly the reference people, which cost exactly the reference money.
 * **Money** is one national pool: ``allocated + unspent == envelope``. What is left is less
   than the grant of the next person in the order, and stays unspent (a cheaper grant further
-  down the order is not bought: that would break monotonicity). Grants are handled as exact
-  fractions (a float grant is snapped to the nearest fraction with a denominator up to 10^6,
-  which recovers ``grant_mad_total / beneficiaries`` exactly), so no rounding error makes the
-  last grant "not fit".
+  down the order is not bought: that would break monotonicity). Money is counted in exact
+  fractions: the envelope and each float grant are snapped to the nearest fraction with a
+  denominator up to 10^6 (which recovers ``grant_mad_total / beneficiaries`` exactly), so no
+  float rounding makes the last grant "not fit".
 * **Floors.** ``min_per_region`` people are first given to every included region (following
   the region's sector mix, Sainte-Laguë order), then the proportional order resumes, counting
   them; if they alone cost more than the envelope, :class:`ScenarioError`
@@ -791,8 +791,9 @@ def simulate(
     votes = shares[:, None] * mix / mean_cost[:, None]
     votes = votes / votes.sum()
 
-    # Exact money: every amount in units of 1/scale MAD; the envelope is floored to 10^-6 MAD.
-    envelope = Fraction(math.floor(Fraction(inputs.envelope_mad) * 10**6), 10**6)
+    # Exact money: every amount in units of 1/scale MAD; the envelope is snapped like a grant,
+    # so that an envelope typed equal to a grant buys it.
+    envelope = _snap(inputs.envelope_mad)
     scale = math.lcm(envelope.denominator, *(g.denominator for g in grants))
     unit = [int(g * scale) for g in grants]
     budget = int(envelope * scale)
@@ -893,7 +894,7 @@ def _result(
             "scenario_grant_mad": region_money,
         }
     )
-    envelope = Fraction(inputs.envelope_mad)
+    allocated_mad = min(float(allocated), inputs.envelope_mad)  # equal up to float rounding
     women_total = int(women.sum())
     return ScenarioResult(
         inputs=inputs,
@@ -902,8 +903,8 @@ def _result(
         by_sector=by_sector,
         comparison=comparison,
         envelope_mad=inputs.envelope_mad,
-        allocated_mad=float(allocated),
-        unspent_mad=float(envelope - allocated),
+        allocated_mad=allocated_mad,
+        unspent_mad=float(Fraction(inputs.envelope_mad) - Fraction(allocated_mad)),
         beneficiaries=total,
         women=women_total,
         women_share=women_total / total if total else None,

@@ -1,0 +1,140 @@
+"""Shared code of the AppTest suites: open a page through app.py, read what it shows.
+
+Every AppTest starts from app.py (the router), as a browser does, then switches to the page.
+Numbers are compared as the page prints them (Babel, fr_MA): U+202F between thousands,
+U+00A0 before a unit, e.g. ``13\u202f500\u202f000\xa0MAD``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from lib import queries
+from lib.filters import FilterOptions, Filters, to_query_params
+from lib.i18n import t
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "app.py"
+TIMEOUT = 30
+PAGES = ("overview", "budgets", "regions", "placements", "interventions", "sources")
+NNBSP = "\u202f"  # thousands separator in fr_MA
+NBSP = "\xa0"  # before a unit: "MAD", "%"
+# One unreadable value per URL parameter: each must give a warning naming it, not an exception.
+BAD_PARAMS = (("year", "abc"), ("region", "99"), ("sector", "x"), ("sex", "Z"))
+
+# A badge is markdown in the element tree: st.badge("x", icon=..., color="orange") arrives as
+# ``:orange-badge[:material/science: x]``; AppTest has no badge element of its own.
+_BADGE = re.compile(r"^:(?P<color>[a-z]+)-badge\[(?::material/[a-z_]+: )?(?P<label>.*)\]$")
+
+
+def fr(key: str, **params) -> str:
+    """A message of the French catalog, as the page shows it."""
+    return t(key, "fr", **params)
+
+
+def new_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at
+
+
+def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    """Run app.py (the overview, its default page), then switch to ``page`` if it is another."""
+    at = new_app(query).run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """The run raised nothing and showed no st.error."""
+    assert not at.exception, [element.value for element in at.exception]
+    assert not at.error, [element.value for element in at.error]
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    """label -> (value, delta) of every st.metric; delta '' where the tile has none."""
+    return {metric.label: (metric.value, metric.delta or "") for metric in at.metric}
+
+
+def badges(at: AppTest) -> list[tuple[str, str]]:
+    """(colour, label) of every badge in the main area."""
+    found = []
+    for element in at.main.markdown:
+        match = _BADGE.match(element.value)
+        if match:
+            found.append((match["color"], match["label"]))
+    return found
+
+
+def plotly_charts(at: AppTest) -> list:
+    """The st.plotly_chart elements (AppTest shows them as UnknownElement, type plotly_chart)."""
+    return list(at.get("plotly_chart"))
+
+
+def chart_table(at: AppTest, title: str) -> pd.DataFrame:
+    """The table behind a chart: the dataframe in its expander 'Données du graphique : title'."""
+    label = fr("common.data_behind", title=title)
+    for expander in at.expander:
+        if expander.label == label:
+            return expander.dataframe[0].value.reset_index(drop=True)
+    raise AssertionError(f"no expander {label!r}; found {[e.label for e in at.expander]}")
+
+
+def number(text: str) -> float:
+    """'13\u202f500\u202f000' -> 13500000.0, '2,4' -> 2.4 (a table cell as printed)."""
+    return float(str(text).replace(NNBSP, "").replace(NBSP, "").replace(",", "."))
+
+
+def column_total(frame: pd.DataFrame, column: str) -> float:
+    return sum(number(value) for value in frame[column])
+
+
+def texts(elements: Iterable) -> list[str]:
+    return [element.value for element in elements]
+
+
+def options() -> FilterOptions:
+    return queries.filter_options()
+
+
+def query_of(selection: Filters) -> dict[str, str]:
+    """The URL parameters of a selection, as the app writes them (default year: 2019)."""
+    return to_query_params(selection, max(options().years))
+
+
+def find_empty_selection(is_empty: Callable[[Filters], bool], year: int = 2019) -> Filters:
+    """The first region + sector + sex selection of the demo data for which ``is_empty`` holds.
+
+    Asked of lib.queries, so the test does not depend on which combination the generator left
+    empty; fails if none is.
+    """
+    opts = options()
+    for sector, sex in itertools.product(opts.sectors, opts.sexes):
+        selection = Filters(year, (), (sector,), (sex,))
+        if is_empty(selection):
+            return selection
+    for region, sector, sex in itertools.product(opts.regions, opts.sectors, opts.sexes):
+        selection = Filters(year, (region,), (sector,), (sex,))
+        if is_empty(selection):
+            return selection
+    raise AssertionError("the demo warehouse has no empty region + sector + sex selection")
+
+
+def select_filters(at: AppTest, selection: Filters, fields: Iterable[str]) -> AppTest:
+    """Choose ``selection`` in the sidebar widgets, one change and one rerun at a time."""
+    keys = {"regions": "f_regions", "sectors": "f_sectors", "sexes": "f_sexes"}
+    for field in fields:
+        if field == "year":
+            at.selectbox(key="f_year").select(selection.year).run()
+            continue
+        for value in getattr(selection, field):
+            at.multiselect(key=keys[field]).select(value).run()
+    return at
