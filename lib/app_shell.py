@@ -15,6 +15,7 @@ from lib import queries
 from lib.build import ensure_warehouse
 from lib.config import REPO_DIR, get_settings
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from lib.publish import ensure_public_snapshot
 from lib.ui import ROUTED
 
 PAGES_DIR = REPO_DIR / "pages"
@@ -38,6 +39,7 @@ INTERNAL_PAGES = (
     ),
     PageSpec("sources.py", "nav.sources", ":material/menu_book:", "nav.section_about"),
 )
+PUBLIC_PAGES = (PageSpec("public.py", "nav.public", ":material/public:", "nav.section_public"),)
 
 
 def _ensure_language() -> None:
@@ -58,9 +60,13 @@ def _page(spec: PageSpec, default: bool = False) -> st.Page:
 def pages_for_session() -> dict[str, list[st.Page]]:
     """The pages this session may open, grouped in navigation sections."""
     _ensure_language()
-    ensure_warehouse(get_settings())
+    settings = get_settings()
+    if settings.is_public_only:  # never opens the warehouse
+        return {t(spec.section): [_page(spec, default=True)] for spec in PUBLIC_PAGES}
+    ensure_warehouse(settings)
+    ensure_public_snapshot(settings)
     sections: dict[str, list[st.Page]] = {}
-    for index, spec in enumerate(INTERNAL_PAGES):
+    for index, spec in enumerate(INTERNAL_PAGES + PUBLIC_PAGES):
         sections.setdefault(t(spec.section), []).append(_page(spec, default=index == 0))
     return sections
 
@@ -76,6 +82,8 @@ def routing():
 
 
 def sidebar_footer() -> None:
+    if get_settings().is_public_only:
+        return
     with st.sidebar:
         if queries.holds_demo_records():
             st.caption(t("common.demo_footer"))

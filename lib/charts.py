@@ -179,7 +179,9 @@ def region_map(
         z=frame[value],
         customdata=custom,
         colorscale=SEQUENTIAL,
+        zauto=False,
         zmin=0,
+        zmax=max(float(frame[value].max()), 1.0) if not frame.empty else 1.0,
         marker={"line": {"color": "#555", "width": 0.8}, "opacity": 0.9},
         colorbar={"title": {"text": value_label, "side": "right"}, "thickness": 14},
         hovertemplate=(

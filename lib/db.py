@@ -161,6 +161,16 @@ def get_database(settings: Settings | None = None, read_only: bool = False) -> D
         return _databases[key]
 
 
+def get_public_database(settings: Settings | None = None) -> Database:
+    """The public snapshot (data/public/public.duckdb), read-only: all the public page reads."""
+    settings = settings or get_settings()
+    key = ((settings.public_dir / "public.duckdb").resolve(), True)
+    with _registry_lock:
+        if key not in _databases:
+            _databases[key] = Database(key[0], read_only=True)
+        return _databases[key]
+
+
 def close_all() -> None:
     """Close every open connection (tests, and before a rebuild in this process)."""
     with _registry_lock:

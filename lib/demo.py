@@ -54,20 +54,44 @@ WOMEN_SHARE = (0.08, 0.15)  # bounds of a uniform draw per year: women are a sma
 PLACEMENT_WOMEN_SHARE = (0.12, 0.20)  # 87 of 453 in 2018 is 19 %
 INTERVENTION_WOMEN_SHARE = (0.07, 0.12)
 MICRO_PROJECT_SHARE = (0.60, 0.80)
-SECTOR_SHARE = {"commerce": 0.26, "services": 0.20, "artisanat": 0.14, "restauration": 0.12,
-                "agriculture": 0.12, "batiment": 0.10, "industrie": 0.06}  # fmt: skip
-PLACEMENT_SECTOR_SHARE = {"industrie": 0.28, "services": 0.24, "batiment": 0.18,
-                          "commerce": 0.12, "restauration": 0.08, "agriculture": 0.07,
-                          "artisanat": 0.03}  # fmt: skip
+SECTOR_SHARE = {
+    "commerce": 0.26,
+    "services": 0.20,
+    "artisanat": 0.14,
+    "restauration": 0.12,
+    "agriculture": 0.12,
+    "batiment": 0.10,
+    "industrie": 0.06,
+}
+PLACEMENT_SECTOR_SHARE = {
+    "industrie": 0.28,
+    "services": 0.24,
+    "batiment": 0.18,
+    "commerce": 0.12,
+    "restauration": 0.08,
+    "agriculture": 0.07,
+    "artisanat": 0.03,
+}
 # Relative mean grant: equipment-heavy projects (farming, workshops) cost more than a stall.
-SECTOR_GRANT_FACTOR = {"agriculture": 1.40, "industrie": 1.35, "batiment": 1.15,
-                       "restauration": 1.00, "artisanat": 0.95, "commerce": 0.85,
-                       "services": 0.80}  # fmt: skip
+SECTOR_GRANT_FACTOR = {
+    "agriculture": 1.40,
+    "industrie": 1.35,
+    "batiment": 1.15,
+    "restauration": 1.00,
+    "artisanat": 0.95,
+    "commerce": 0.85,
+    "services": 0.80,
+}
 SUPPORT_GRANT_FACTOR = (1.0, 0.8)  # micro_projet, auto_emploi
 GRANT_SIGMA, GRANT_CLIP = 0.35, (0.4, 2.5)  # lognormal spread, clipped to avoid absurd grants
 GRANT_STEP = 100  # grants are round amounts in MAD
-TYPE_SHARE = {"administratif": 0.34, "social": 0.24, "juridique": 0.16, "familial": 0.14,
-              "medical": 0.12}  # fmt: skip
+TYPE_SHARE = {
+    "administratif": 0.34,
+    "social": 0.24,
+    "juridique": 0.16,
+    "familial": 0.14,
+    "medical": 0.12,
+}
 REGION_SIGMA = 0.30  # noise around a population-proportional split
 MIN_PER_REGION = 3  # 2019: "every other region at least a few" (times scale)
 CPE_SHARE_YOUNG = 0.04  # former child-protection-centre residents among 18-24 non-hand-overs
@@ -78,14 +102,42 @@ FIRST_YEAR_SHARE = (0.42, 0.48)  # activity grew from 2018 to 2019
 OLD_CENTRE_BOOST = 1.5  # centres operating in 2015 are better known and busier
 
 COLUMNS = {  # exactly the columns of lib/schema.sql, in order
-    "beneficiary": ("beneficiary_id", "programme_year", "region_code", "sector_code", "sex",
-                    "age_band", "support_type", "grant_mad", "is_moussalaha", "is_former_cpe",
-                    "is_royal_handover", "is_demo", "batch_id"),
-    "placement": ("placement_id", "year", "region_code", "sector_code", "sex", "age_band",
-                  "is_demo", "batch_id"),
-    "intervention": ("intervention_id", "intervention_date", "centre_id", "region_code",
-                     "type_code", "sex", "is_demo", "batch_id"),
-}  # fmt: skip
+    "beneficiary": (
+        "beneficiary_id",
+        "programme_year",
+        "region_code",
+        "sector_code",
+        "sex",
+        "age_band",
+        "support_type",
+        "grant_mad",
+        "is_moussalaha",
+        "is_former_cpe",
+        "is_royal_handover",
+        "is_demo",
+        "batch_id",
+    ),
+    "placement": (
+        "placement_id",
+        "year",
+        "region_code",
+        "sector_code",
+        "sex",
+        "age_band",
+        "is_demo",
+        "batch_id",
+    ),
+    "intervention": (
+        "intervention_id",
+        "intervention_date",
+        "centre_id",
+        "region_code",
+        "type_code",
+        "sex",
+        "is_demo",
+        "batch_id",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -200,8 +252,12 @@ def _noisy(rng: np.random.Generator, weights: np.ndarray, sigma: float) -> np.nd
 def _beneficiaries(ref: Reference, rng: np.random.Generator, scale: int) -> pd.DataFrame:
     years = [_beneficiary_year(ref, rng, year, scale) for year in BENEFICIARIES]
     cols = {name: np.concatenate([y[name] for y in years]) for name in years[0]}
-    categories = {"sector_code": ref.sector_codes, "sex": SEXES, "age_band": AGE_BANDS,
-                  "support_type": SUPPORT_TYPES}  # fmt: skip
+    categories = {
+        "sector_code": ref.sector_codes,
+        "sex": SEXES,
+        "age_band": AGE_BANDS,
+        "support_type": SUPPORT_TYPES,
+    }
     return _frame("beneficiary", cols, categories)
 
 

@@ -390,3 +390,60 @@ def source_column_config() -> dict:
         t("sources.col_url"): st.column_config.LinkColumn(display_text=t("sources.open_link")),
         t("sources.col_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
     }
+
+
+# --- the public page ------------------------------------------------------------------------
+
+
+def public_year(years: list[int]) -> int:
+    """The public page's one choice besides language: the programme year (also ?year=)."""
+    if "public_year" not in st.session_state:
+        asked = st.query_params.get("year")
+        st.session_state["public_year"] = years[0]
+        if asked is not None:
+            if asked.isdigit() and int(asked) in years:
+                st.session_state["public_year"] = int(asked)
+            else:
+                st.warning(
+                    t(
+                        "filters.bad_year",
+                        value=asked,
+                        allowed=", ".join(str(y) for y in sorted(years)),
+                    )
+                )
+    year = st.selectbox(t("public.year"), years, key="public_year")
+    st.query_params["year"] = str(year)
+    return year
+
+
+def public_downloads(tables: tuple[str, ...]) -> None:
+    """Each public table as CSV (raw numbers and disclosure flags), and the whole package."""
+    from lib import public_data
+
+    left, right = st.columns(2)
+    with left:
+        name = st.selectbox(
+            t("public.table"),
+            tables,
+            key="public_table",
+            format_func=lambda n: t(f"public.table_{n}"),
+        )
+        st.download_button(
+            t("public.download_table"),
+            data=csv_bytes(public_data.table(name)),
+            file_name=f"idmaj-{name}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    with right:
+        archive = public_data.zip_path()
+        if archive.exists():
+            st.download_button(
+                t("public.download_zip"),
+                data=archive.read_bytes(),
+                file_name=archive.name,
+                mime="application/zip",
+                icon=":material/folder_zip:",
+                on_click="ignore",
+            )

@@ -8,8 +8,14 @@ import pandas as pd
 
 from lib import charts, geo
 
-FRAME = pd.DataFrame({"year": [2018, 2019], "budget_mad": [8_100_000, 13_500_000],
-                      "beneficiaries": [270, 478], "women": [30, 67]})  # fmt: skip
+FRAME = pd.DataFrame(
+    {
+        "year": [2018, 2019],
+        "budget_mad": [8_100_000, 13_500_000],
+        "beneficiaries": [270, 478],
+        "women": [30, 67],
+    }
+)
 
 
 def test_bar_chart_carries_values_title_and_french_separators():
@@ -43,8 +49,15 @@ def test_palette_is_colour_blind_safe_okabe_ito():
 def test_region_map_draws_offline_with_overlays():
     regions = pd.DataFrame({"region_code": [1, 6], "name": ["A", "B"], "v": [1.0, 2.0]})
     empty = pd.DataFrame({"region_code": [12], "name": ["C"]})
-    fig = charts.region_map(regions, geo.regions_geojson(), "v", "name", "Map", "v",
-                            overlays=[(empty, "none", charts.NONE_COLOUR)])  # fmt: skip
+    fig = charts.region_map(
+        regions,
+        geo.regions_geojson(),
+        "v",
+        "name",
+        "Map",
+        "v",
+        overlays=[(empty, "none", charts.NONE_COLOUR)],
+    )
     assert fig.data[0].type == "choroplethmap"
     assert list(fig.data[1].locations) == [12]
     assert fig.layout.map.style == "white-bg"

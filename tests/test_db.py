@@ -13,8 +13,9 @@ from tests.small_records import small_records
 
 
 def test_named_query_with_bound_parameters():
-    frame = db.get_database().execute("beneficiaries_by_region", year=2019, regions=[6],
-                                      sectors=["commerce"], sexes=["F", "M"])  # fmt: skip
+    frame = db.get_database().execute(
+        "beneficiaries_by_region", year=2019, regions=[6], sectors=["commerce"], sexes=["F", "M"]
+    )
     casablanca = frame.set_index("region_code").loc[6]
     assert casablanca["beneficiaries"] > 0
 
@@ -26,8 +27,9 @@ def test_unknown_query_name_is_refused():
 
 def test_parameters_are_bound_not_spliced():
     hostile = ["commerce'); DROP TABLE beneficiary; --"]
-    frame = db.get_database().execute("beneficiaries_by_year", regions=[6], sectors=hostile,
-                                      sexes=["F"])  # fmt: skip
+    frame = db.get_database().execute(
+        "beneficiaries_by_year", regions=[6], sectors=hostile, sexes=["F"]
+    )
     assert frame.empty
     assert not db.get_database().execute("record_provenance").empty
 

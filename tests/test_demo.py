@@ -16,12 +16,21 @@ from lib import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "data" / "seed"
-BUDGETS = {2014: 4_500_000, 2015: 5_000_000, 2016: 5_200_000, 2017: 7_300_000,
-           2018: 8_100_000, 2019: 13_500_000}  # fmt: skip
+BUDGETS = {
+    2014: 4_500_000,
+    2015: 5_000_000,
+    2016: 5_200_000,
+    2017: 7_300_000,
+    2018: 8_100_000,
+    2019: 13_500_000,
+}
 HEADCOUNTS = {2014: 230, 2015: 317, 2016: 333, 2017: 391, 2018: 270, 2019: 478}
 PLACEMENTS = {2013: 3_142, 2014: 933, 2015: 1_719, 2018: 453}
-ID_COLUMNS = {"beneficiary": "beneficiary_id", "placement": "placement_id",
-              "intervention": "intervention_id"}  # fmt: skip
+ID_COLUMNS = {
+    "beneficiary": "beneficiary_id",
+    "placement": "placement_id",
+    "intervention": "intervention_id",
+}
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +116,11 @@ def test_interventions_match_their_centre(frames):
 
 
 def test_ids_are_1_to_n_in_year_or_date_order(frames):
-    order_by = {"beneficiary": "programme_year", "placement": "year",
-                "intervention": "intervention_date"}  # fmt: skip
+    order_by = {
+        "beneficiary": "programme_year",
+        "placement": "year",
+        "intervention": "intervention_date",
+    }
     for table, frame in frames.items():
         ids = frame[ID_COLUMNS[table]].to_numpy()
         assert np.array_equal(ids, np.arange(1, len(frame) + 1))

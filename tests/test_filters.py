@@ -7,8 +7,11 @@ from hypothesis import strategies as st
 
 from lib.filters import FilterOptions, Filters, effective_year, parse_query_params, to_query_params
 
-OPTIONS = FilterOptions(years=(2013, 2014, 2018, 2019), regions=tuple(range(1, 13)),
-                        sectors=("commerce", "agriculture", "services"))  # fmt: skip
+OPTIONS = FilterOptions(
+    years=(2013, 2014, 2018, 2019),
+    regions=tuple(range(1, 13)),
+    sectors=("commerce", "agriculture", "services"),
+)
 
 
 def test_empty_url_is_the_default_view():
@@ -71,8 +74,15 @@ def test_effective_year_falls_back_to_the_nearest_earlier_year():
 )
 def test_url_round_trip(year, regions, sectors, sexes):
     chosen, _ = parse_query_params(
-        {"region": ",".join(map(str, regions)), "sector": ",".join(sectors),
-         "sex": ",".join(sexes), "year": str(year)}, OPTIONS, 2019)  # fmt: skip
+        {
+            "region": ",".join(map(str, regions)),
+            "sector": ",".join(sectors),
+            "sex": ",".join(sexes),
+            "year": str(year),
+        },
+        OPTIONS,
+        2019,
+    )
     again, problems = parse_query_params(to_query_params(chosen, 2019), OPTIONS, 2019)
     assert again == chosen and problems == []
 

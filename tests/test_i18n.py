@@ -10,7 +10,12 @@ import pytest
 from lib import i18n
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = [*REPO.glob("app.py"), *REPO.glob("pages/*.py"), *REPO.glob("lib/*.py")]
+SOURCES = [
+    *REPO.glob("app.py"),
+    *REPO.glob("pages/*.py"),
+    *REPO.glob("lib/*.py"),
+    *REPO.glob("lib/templates/*.j2"),
+]
 LITERAL_KEY = re.compile(r"""["']([a-z_]+\.[a-z_A-Z0-9]+)["']""")
 DYNAMIC_KEY = re.compile(r"""f["']([a-z_]+\.[a-z_A-Z0-9]*)\{""")
 
@@ -31,16 +36,22 @@ def test_every_literal_key_used_in_code_exists_in_french():
     catalog = i18n.catalog("fr")
     literal, _ = _used_keys()
     namespaces = {key.split(".")[0] for key in catalog}
-    file_names = re.compile(r"\.(py|csv|geojson|json|toml|sql|png|md)$")
-    missing = sorted(k for k in literal if k.split(".")[0] in namespaces and k not in catalog
-                     and not file_names.search(k))  # fmt: skip
+    file_names = re.compile(r"\.(py|csv|geojson|json|toml|sql|png|md|duckdb)$")
+    missing = sorted(
+        k
+        for k in literal
+        if k.split(".")[0] in namespaces and k not in catalog and not file_names.search(k)
+    )
     assert not missing, missing
 
 
 def test_every_french_key_is_used_by_the_code():
     literal, prefixes = _used_keys()
-    unused = [key for key in i18n.catalog("fr")
-              if key not in literal and not any(key.startswith(p) for p in prefixes)]  # fmt: skip
+    unused = [
+        key
+        for key in i18n.catalog("fr")
+        if key not in literal and not any(key.startswith(p) for p in prefixes)
+    ]
     assert not unused, unused
 
 

@@ -7,10 +7,15 @@ import pytest
 
 from lib import kpis
 
-BY_YEAR = pd.DataFrame({"year": [2018, 2019], "beneficiaries": [270, 478],
-                        "budget_mad": [8_100_000, 13_500_000], "women": [30, 67]})  # fmt: skip
-PLACEMENTS = pd.DataFrame({"year": [2013, 2014, 2015, 2018],
-                           "placements": [3142, 933, 1719, 453]})  # fmt: skip
+BY_YEAR = pd.DataFrame(
+    {
+        "year": [2018, 2019],
+        "beneficiaries": [270, 478],
+        "budget_mad": [8_100_000, 13_500_000],
+        "women": [30, 67],
+    }
+)
+PLACEMENTS = pd.DataFrame({"year": [2013, 2014, 2015, 2018], "placements": [3142, 933, 1719, 453]})
 
 
 def test_kpi_for_year_compares_with_the_year_before():
@@ -37,6 +42,7 @@ def test_ratios():
     frame = kpis.with_ratios(BY_YEAR).set_index("year")
     assert frame.loc[2019, "cost_per_beneficiary"] == pytest.approx(13_500_000 / 478)
     assert frame.loc[2019, "share_women"] == pytest.approx(67 / 478)
-    empty = kpis.with_ratios(pd.DataFrame({"year": [2019], "beneficiaries": [0],
-                                           "budget_mad": [0], "women": [0]}))  # fmt: skip
+    empty = kpis.with_ratios(
+        pd.DataFrame({"year": [2019], "beneficiaries": [0], "budget_mad": [0], "women": [0]})
+    )
     assert empty["cost_per_beneficiary"].isna().all()

@@ -7,11 +7,14 @@ U+00A0 before a unit, e.g. ``13\u202f500\u202f000\xa0MAD``.
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -110,22 +113,27 @@ def query_of(selection: Filters) -> dict[str, str]:
     return to_query_params(selection, max(options().years))
 
 
-def find_empty_selection(is_empty: Callable[[Filters], bool], year: int = 2019) -> Filters:
-    """The first region + sector + sex selection of the demo data for which ``is_empty`` holds.
-
-    Asked of lib.queries, so the test does not depend on which combination the generator left
-    empty; fails if none is.
-    """
+def candidate_selections(year: int = 2019) -> Iterable[Filters]:
+    """Narrow selections to search: sector + sex, then one region, then region + sector + sex."""
     opts = options()
     for sector, sex in itertools.product(opts.sectors, opts.sexes):
-        selection = Filters(year, (), (sector,), (sex,))
-        if is_empty(selection):
-            return selection
+        yield Filters(year, (), (sector,), (sex,))
+    for region in opts.regions:
+        yield Filters(year, (region,))
     for region, sector, sex in itertools.product(opts.regions, opts.sectors, opts.sexes):
-        selection = Filters(year, (region,), (sector,), (sex,))
-        if is_empty(selection):
+        yield Filters(year, (region,), (sector,), (sex,))
+
+
+def find_selection(wanted: Callable[[Filters], bool], year: int = 2019) -> Filters:
+    """The first candidate selection of the demo data for which ``wanted`` holds.
+
+    Asked of lib.queries, so a test does not depend on which combination the demo generator
+    happened to leave empty; fails if there is none.
+    """
+    for selection in candidate_selections(year):
+        if wanted(selection):
             return selection
-    raise AssertionError("the demo warehouse has no empty region + sector + sex selection")
+    raise AssertionError("no selection of the demo warehouse fits this test")
 
 
 def select_filters(at: AppTest, selection: Filters, fields: Iterable[str]) -> AppTest:
@@ -138,3 +146,15 @@ def select_filters(at: AppTest, selection: Filters, fields: Iterable[str]) -> Ap
         for value in getattr(selection, field):
             at.multiselect(key=keys[field]).select(value).run()
     return at
+
+
+def plotly_spec(chart) -> dict:
+    """The figure a st.plotly_chart element sends to the browser."""
+    return json.loads(chart.proto.spec)
+
+
+def plotly_array(value) -> list:
+    """A trace array as sent: a plain list, or Plotly's typed array {'dtype', 'bdata'}."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)

@@ -1,0 +1,55 @@
+"""What the public page reads: the tables of data/public/ and nothing else.
+
+The warehouse is never opened here, so a public-only deployment (IDMAJ_MODE=public) runs with
+no warehouse at all.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.config import get_settings
+from lib.db import WarehouseMissing, get_public_database
+
+TABLES = (
+    "published_figures",
+    "programme_by_year",
+    "beneficiaries_by_region",
+    "beneficiaries_by_sector",
+    "beneficiaries_by_sex",
+    "placements_by_sex",
+    "placements_by_sector",
+    "placements_by_region",
+    "interventions_by_year",
+    "interventions_by_type",
+    "interventions_by_centre",
+)
+
+
+class SnapshotMissing(RuntimeError):
+    """data/public/ has not been written yet (python -m lib.publish)."""
+
+
+def available() -> bool:
+    return (get_settings().public_dir / "public.duckdb").exists()
+
+
+def table(name: str) -> pd.DataFrame:
+    """One public table by name (only the fixed list: no free query reaches the public)."""
+    if name not in TABLES:
+        raise KeyError(name)
+    try:
+        return get_public_database().execute("public_table", name=name)
+    except WarehouseMissing as missing:
+        raise SnapshotMissing(str(missing)) from missing
+
+
+def metadata() -> dict[str, str]:
+    frame = get_public_database().execute("public_metadata")
+    return dict(zip(frame["key"], frame["value"], strict=True))
+
+
+def zip_path():
+    from lib.publish import ZIP_NAME
+
+    return get_settings().public_dir / ZIP_NAME

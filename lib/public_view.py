@@ -1,0 +1,231 @@
+"""What the public page and the static site show, computed once from the public tables.
+
+Pure (no streamlit): both ``pages/public.py`` and ``lib/site.py`` call these functions on the
+same frames, so the page and the site cannot disagree. Suppressed cells keep their marker
+("< 10", "s") in every table and are missing (never zero) in every chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib import charts
+from lib.formatting import format_date, format_money, format_number
+from lib.i18n import t
+
+HEADLINES = (  # (indicator, scope): the national figures a source published, newest period
+    "programme_budget",
+    "programme_beneficiaries",
+    "programme_regions_covered",
+    "programme_beneficiaries_moussalaha",
+    "placements_in_companies",
+    "capc_interventions",
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    source: str
+
+
+def _qualified(row: dict, lang: str) -> str:
+    value = row["value"]
+    text = format_money(value, lang) if row["unit"] == "MAD" else format_number(value, lang)
+    qualifier = row["qualifier"]
+    return t(f"common.{qualifier}", lang, value=text) if qualifier != "exact" else text
+
+
+def _source_line(row: dict, lang: str) -> str:
+    when = row["source_date"]
+    date_text = format_date(pd.Timestamp(when).date(), lang) if pd.notna(when) else ""
+    return t("public.source_line", lang, source=row["source_title"], date=date_text)
+
+
+def headline_cards(figures: pd.DataFrame, lang: str) -> list[Card]:
+    """The latest published national value of each headline indicator, with its source."""
+    national = figures[figures["scope"] == "national"]
+    cards = []
+    for indicator in HEADLINES:
+        rows = national[national["indicator"] == indicator]
+        if rows.empty:
+            continue
+        row = rows.sort_values("period").iloc[-1].to_dict()
+        label = t(
+            "public.card_label", lang, name=t(f"indicator.{indicator}", lang), period=row["period"]
+        )
+        cards.append(Card(label, _qualified(row, lang), _source_line(row, lang)))
+    return cards
+
+
+def display_value(value, flag: str, lang: str, money: bool = False) -> str:
+    """A published number in the language's format, or its disclosure marker."""
+    if flag:
+        return isolated(flag)
+    if pd.isna(value):
+        return "—"
+    return format_money(value, lang) if money else format_number(value, lang)
+
+
+def isolated(marker: str) -> str:
+    """A marker kept left-to-right inside Arabic text ("< 10" must not become "10 >")."""
+    return f"\u2066{marker}\u2069"
+
+
+def _name(frame: pd.DataFrame, lang: str) -> pd.Series:
+    return frame[f"name_{lang}"]
+
+
+def trend_figures(programme: pd.DataFrame, lang: str) -> list[go.Figure]:
+    year = t("common.year", lang)
+    budget = charts.bar_chart(
+        programme,
+        "year",
+        "budget_mad",
+        t("public.chart_budget", lang),
+        year,
+        t("common.budget", lang),
+        lang,
+    )
+    people = charts.line_chart(
+        programme,
+        "year",
+        {"beneficiaries": t("common.beneficiaries", lang)},
+        t("public.chart_beneficiaries", lang),
+        year,
+        t("common.beneficiaries", lang),
+        lang,
+    )
+    return [budget, people]
+
+
+def latest_year(frame: pd.DataFrame) -> int:
+    return int(frame["year"].max())
+
+
+def regions_of_year(regions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The 12 regions of one programme year (the total row left out)."""
+    of_year = regions[(regions["year"] == year) & (regions["region_code"] != "total")].copy()
+    of_year["region_code"] = of_year["region_code"].astype(int)
+    return of_year
+
+
+def regions_table(regions: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
+    rows = regions[regions["year"] == year]
+    rate_flag = rows["beneficiaries_flag"].where(rows["beneficiaries_flag"] == "", "s")
+    return pd.DataFrame(
+        {
+            t("common.region", lang): _name(rows, lang),
+            t("common.beneficiaries", lang): [
+                display_value(v, f, lang)
+                for v, f in zip(rows["beneficiaries"], rows["beneficiaries_flag"], strict=True)
+            ],
+            t("common.rate", lang): [
+                isolated(f) if f else "—" if pd.isna(v) else format_number(v, lang, digits=1)
+                for v, f in zip(rows["rate_per_100k_2024"], rate_flag, strict=True)
+            ],
+            t("common.budget", lang): [
+                display_value(v, f, lang, money=True)
+                for v, f in zip(rows["budget_mad"], rows["budget_mad_flag"], strict=True)
+            ],
+        }
+    )
+
+
+def placements_by_year(placements: pd.DataFrame) -> pd.DataFrame:
+    """year, women, men, total (missing where suppressed): for the chart."""
+    wide = placements.pivot_table(index="year", columns="sex", values="placements", aggfunc="first")
+    wide = wide.rename(columns={"F": "women", "M": "men", "total": "total"}).reset_index()
+    return wide
+
+
+def placements_table(placements: pd.DataFrame, lang: str) -> pd.DataFrame:
+    rows = []
+    for year, group in placements.groupby("year"):
+        cells = {
+            row["sex"]: display_value(row["placements"], row["placements_flag"], lang)
+            for row in group.to_dict(orient="records")
+        }
+        rows.append(
+            {
+                t("common.year", lang): str(year),
+                t("common.women", lang): cells["F"],
+                t("common.men", lang): cells["M"],
+                t("public.total", lang): cells["total"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def placements_figure(placements: pd.DataFrame, lang: str) -> go.Figure:
+    wide = placements_by_year(placements)
+    return charts.grouped_bar_chart(
+        wide,
+        "year",
+        {"men": t("common.men", lang), "women": t("common.women", lang)},
+        t("public.chart_placements", lang),
+        t("common.year", lang),
+        t("common.placements", lang),
+        lang,
+    )
+
+
+def interventions_table(types: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("common.type", lang): _name(types, lang),
+            t("common.interventions", lang): [
+                display_value(v, f, lang)
+                for v, f in zip(types["interventions"], types["interventions_flag"], strict=True)
+            ],
+        }
+    )
+
+
+def interventions_figure(types: pd.DataFrame, lang: str) -> go.Figure:
+    rows = types[types["type_code"] != "total"].assign(name=lambda f: f[f"name_{lang}"])
+    return charts.bar_chart(
+        rows,
+        "name",
+        "interventions",
+        t("public.chart_interventions", lang, period=rows["period"].iloc[0]),
+        t("common.type", lang),
+        t("common.interventions", lang),
+        lang,
+        horizontal=True,
+        color=charts.PALETTE[2],
+    )
+
+
+def region_map_inputs(regions: pd.DataFrame, year: int, lang: str):
+    """Values (None where hidden) and tooltips for the maps of the page and the site."""
+    rows = regions_of_year(regions, year)
+    values = {
+        int(code): (None if flag else float(value))
+        for code, value, flag in zip(
+            rows["region_code"], rows["beneficiaries"], rows["beneficiaries_flag"], strict=True
+        )
+    }
+    labels = {
+        int(code): f"{name} : {display_value(value, flag, lang)}"
+        for code, name, value, flag in zip(
+            rows["region_code"],
+            _name(rows, lang),
+            rows["beneficiaries"],
+            rows["beneficiaries_flag"],
+            strict=True,
+        )
+    }
+    return values, labels
+
+
+def sources(figures: pd.DataFrame) -> list[dict]:
+    unique = figures[["source_title", "source_url"]].drop_duplicates("source_title")
+    return [
+        {"title": row["source_title"], "url": row["source_url"] or ""}
+        for row in unique.fillna("").to_dict(orient="records")
+    ]

@@ -1,0 +1,84 @@
+"""The 12 regions as an inline SVG map: for the static site, which must draw from the file
+system with no JavaScript map library (maplibre refuses to start its worker on file://).
+
+Pure: no streamlit, no network.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+WIDTH, HEIGHT = 520, 560
+BLUES = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+NONE_COLOUR = "#fdf1d8"
+HIDDEN_FILL = "url(#hidden)"
+
+
+def _rings(geometry: dict) -> list[list]:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
+def _projection(geojson: dict):
+    points = [p for f in geojson["features"] for ring in _rings(f["geometry"]) for p in ring]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    span_x, span_y = (max(lons) - min(lons)) * squeeze, max(lats) - min(lats)
+    scale = min((WIDTH - 20) / span_x, (HEIGHT - 20) / span_y)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (10 + (lon - min(lons)) * squeeze * scale, 10 + (max(lats) - lat) * scale)
+
+    return project
+
+
+def colour_for(value: float, maximum: float) -> str:
+    if maximum <= 0:
+        return BLUES[0]
+    step = min(len(BLUES) - 1, int(value / maximum * (len(BLUES) - 1) + 0.5))
+    return BLUES[step]
+
+
+def region_svg(
+    geojson: dict,
+    values: dict[int, float | None],
+    labels: dict[int, str],
+    title: str,
+    hidden_label: str,
+) -> str:
+    """An SVG map: regions coloured by ``values``; None = hidden by disclosure control (hatched),
+    0 = nobody (sand). ``labels`` is each region's tooltip (name and value)."""
+    project = _projection(geojson)
+    shown = [v for v in values.values() if v]
+    maximum = max(shown) if shown else 0
+    paths = []
+    for feature in geojson["features"]:
+        code = int(feature["id"])
+        value = values.get(code)
+        fill = (
+            HIDDEN_FILL
+            if value is None
+            else NONE_COLOUR
+            if value == 0
+            else colour_for(value, maximum)
+        )
+        d = " ".join(
+            "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z"
+            for ring in _rings(feature["geometry"])
+        )
+        tip = escape(labels.get(code, "") + (f" — {hidden_label}" if value is None else ""))
+        paths.append(
+            f'<path d="{d}" fill="{fill}" stroke="#555" stroke-width="0.7">'
+            f"<title>{tip}</title></path>"
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" class="map">'
+        '<defs><pattern id="hidden" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/></pattern></defs>'
+        + "".join(paths)
+        + "</svg>"
+    )

@@ -1,0 +1,96 @@
+"""Public statistics: published figures and disclosure-controlled tables, from data/public only."""
+
+import streamlit as st
+
+from lib import charts, geo, public_data, public_view, ui
+from lib.i18n import t
+
+lang = ui.start_page()
+if not public_data.available():
+    st.title(t("public.title"))
+    st.warning(t("public.missing"))
+    st.stop()
+
+metadata = public_data.metadata()
+demo = metadata.get("demo") == "True"
+ui.page_header(t("public.title"), t("public.intro"), demo=demo)
+if demo:
+    st.caption(t("public.demo_note"))
+
+st.subheader(t("public.headline"))
+cards = public_view.headline_cards(public_data.table("published_figures"), lang)
+for row in range(0, len(cards), 3):
+    for column, card in zip(st.columns(3), cards[row : row + 3], strict=False):
+        with column:
+            st.metric(card.label, card.value, border=True)
+            st.caption(card.source)
+
+st.subheader(t("public.trends"))
+programme = public_data.table("programme_by_year")
+for column, figure in zip(st.columns(2), public_view.trend_figures(programme, lang), strict=True):
+    with column:
+        st.plotly_chart(figure, config=ui.PLOTLY_CONFIG)
+
+regions = public_data.table("beneficiaries_by_region")
+years = sorted(regions["year"].unique().tolist(), reverse=True)
+year = ui.public_year(years)
+st.subheader(t("public.regions_title", year=year))
+values, labels = public_view.region_map_inputs(regions, year, lang)
+shown = public_view.regions_of_year(regions, year).assign(name=lambda f: f[f"name_{lang}"])
+hidden = shown[shown["beneficiaries_flag"] != ""]
+visible = shown[(shown["beneficiaries_flag"] == "") & (shown["beneficiaries"] > 0)]
+figure = charts.region_map(
+    visible.assign(beneficiaries=visible["beneficiaries"].astype(float)),
+    geo.regions_geojson(),
+    "beneficiaries",
+    "name",
+    t("public.regions_title", year=year),
+    t("common.beneficiaries"),
+    lang,
+    center=geo.MAP_CENTER,
+    zoom=geo.MAP_ZOOM - 0.35,
+    value_format=",.0f",
+    overlays=[
+        (
+            shown[(shown["beneficiaries_flag"] == "") & (shown["beneficiaries"] == 0)],
+            t("public.legend_none"),
+            charts.NONE_COLOUR,
+        ),
+        (hidden, t("public.legend_hidden"), charts.MUTED_COLOUR),
+    ],
+)
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(figure, config=ui.PLOTLY_CONFIG)
+    st.caption(t("public.map_legend"))
+with right:
+    st.dataframe(
+        public_view.regions_table(regions, year, lang), hide_index=True, height=36 * 14 + 4
+    )
+
+st.subheader(t("public.placements_title"))
+placements = public_data.table("placements_by_sex")
+left, right = st.columns([3, 2])
+left.plotly_chart(public_view.placements_figure(placements, lang), config=ui.PLOTLY_CONFIG)
+right.dataframe(public_view.placements_table(placements, lang), hide_index=True)
+
+st.subheader(t("public.interventions_title"))
+types = public_data.table("interventions_by_type")
+left, right = st.columns([3, 2])
+left.plotly_chart(public_view.interventions_figure(types, lang), config=ui.PLOTLY_CONFIG)
+right.dataframe(public_view.interventions_table(types, lang), hide_index=True)
+
+st.subheader(t("public.method_title"))
+st.markdown(t("public.method_text", threshold=metadata.get("threshold", "10")))
+if demo:
+    st.markdown(t("public.demo_method"))
+
+st.subheader(t("public.downloads"))
+ui.public_downloads(public_data.TABLES)
+st.subheader(t("public.sources"))
+st.markdown(
+    "\n".join(
+        f"- [{s['title']}]({s['url']})" if s["url"] else f"- {s['title']}"
+        for s in public_view.sources(public_data.table("published_figures"))
+    )
+)

@@ -1,0 +1,89 @@
+"""app.py routes every page run: the guard ``ui.start_page`` and its rerun through app.py."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from lib import queries, ui
+from tests.app.helpers import PAGES, REPO, assert_clean, fr, new_app, texts
+
+TITLES = {
+    "overview": "Vue d'ensemble",
+    "budgets": "Budgets",
+    "regions": "Régions",
+    "placements": "Placements en entreprise",
+    "interventions": "Interventions des CAPC",
+    "sources": "Sources et méthode",
+}
+
+
+@pytest.fixture
+def guard_calls(monkeypatch) -> list[tuple[bool, bool | None]]:
+    """(routed by app.py?, pages-directory mode?) at each call of ui.start_page."""
+    import streamlit as st
+
+    calls = []
+    original = ui.start_page
+
+    def spy():
+        calls.append((bool(st.session_state.get(ui.ROUTED)), PagesManager.uses_pages_directory))
+        return original()
+
+    monkeypatch.setattr(ui, "start_page", spy)
+    return calls
+
+
+def test_switch_page_opens_every_page_through_app_py(guard_calls):
+    at = new_app().run()
+    assert texts(at.title) == [TITLES["overview"]]
+    assert guard_calls == [(True, False)]  # app.py's default page: routed at once
+    for page in PAGES:
+        guard_calls.clear()
+        at.switch_page(f"pages/{page}.py").run()
+        assert_clean(at)
+        assert texts(at.title) == [TITLES[page]], page
+        # AppTest puts Streamlit back in pages-directory mode before every run (a server does
+        # so only once, at its start): the page may first run alone, unrouted, and be rerun.
+        # Whatever the path, the run that renders is the one app.py routed.
+        assert guard_calls[-1] == (True, False), page
+        assert set(guard_calls[:-1]) <= {(False, True)}, page
+        # app.py ran around the page: its sidebar footer is there, its routing flag reset.
+        assert fr("common.demo_footer") in texts(at.sidebar.caption), page
+        assert at.session_state[ui.ROUTED] is False
+
+
+@pytest.mark.parametrize("page", [page for page in PAGES if page != "overview"])
+def test_first_request_naming_a_page_is_rerun_through_app_py(page, guard_calls):
+    """A session whose first request names a page (``/regions``) before app.py ever ran.
+
+    AppTest starts each run in Streamlit's pages-directory mode (a ``pages/`` folder exists
+    next to app.py), as a fresh server does, so switching page before the first run makes
+    Streamlit run the page file on its own: the guard must switch that mode off and rerun.
+    """
+    at = new_app()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert_clean(at)
+    # First call: the page alone, in pages-directory mode; second: through app.py.
+    assert guard_calls == [(False, True), (True, False)]
+    assert texts(at.title) == [TITLES[page]]
+    assert fr("common.demo_footer") in texts(at.sidebar.caption)
+
+
+def test_a_page_run_as_the_main_script_never_renders(guard_calls, monkeypatch):
+    """``pages/sources.py`` as the main script: there is no app.py for the rerun to reach.
+
+    The guard reruns, the rerun runs the page again, and so on: AppTest gives up at its
+    timeout. What matters is that the page's own content never ran.
+    """
+    content_calls = []
+    monkeypatch.setattr(queries, "published_figures", lambda: content_calls.append(1))
+    monkeypatch.setattr(ui, "page_header", lambda *a, **k: content_calls.append(2))
+    at = AppTest.from_file(str(REPO / "pages" / "sources.py"), default_timeout=30)
+    with pytest.raises(RuntimeError, match="timed out"):
+        at.run(timeout=2)
+    assert len(guard_calls) > 1  # it kept rerunning...
+    assert not any(routed for routed, _ in guard_calls)  # ...never routed by app.py...
+    assert content_calls == []  # ...and never reached the page's content
