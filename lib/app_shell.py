@@ -37,6 +37,7 @@ INTERNAL_PAGES = (
     PageSpec(
         "interventions.py", "nav.interventions", ":material/support_agent:", "nav.section_dashboard"
     ),
+    PageSpec("simulator.py", "nav.simulator", ":material/calculate:", "nav.section_analysis"),
     PageSpec("sources.py", "nav.sources", ":material/menu_book:", "nav.section_about"),
 )
 PUBLIC_PAGES = (PageSpec("public.py", "nav.public", ":material/public:", "nav.section_public"),)

@@ -6,12 +6,15 @@ Data first, drawing second: one frame feeds the chart, the table and the CSV dow
 
 from __future__ import annotations
 
+import runpy
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from lib import filters as flt
 from lib import queries
+from lib.config import REPO_DIR
 from lib.export import csv_bytes, file_slug
 from lib.formatting import format_change, format_money, format_number, format_percent_value
 from lib.i18n import current_language, name_column, t
@@ -25,6 +28,7 @@ WIDGET_KEYS = {"year": "f_year", "regions": "f_regions", "sectors": "f_sectors",
 
 
 ROUTED = "_routed_by_app"
+APP_PATH = REPO_DIR / "app.py"
 
 
 def lang() -> str:
@@ -35,15 +39,17 @@ def start_page() -> str:
     """First call of every page: make sure app.py routed this run; return the session language.
 
     Streamlit runs a script of ``pages/`` on its own when the first request after a server
-    start names it (its "pages directory" mode), which would skip app.py: its page config and
-    the list of pages this session may open. Such a run switches that mode off and starts again
-    through app.py.
+    start names it (its "pages directory" mode; AppTest does so on every run), which would skip
+    app.py: its page config and the list of pages this session may open. Such a run switches
+    that mode off, runs app.py in its place within the same run (so a button's click is not
+    lost), and stops.
     """
     if not st.session_state.get(ROUTED):
         from streamlit.runtime.pages_manager import PagesManager
 
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(APP_PATH), run_name="__main__")
+        st.stop()
     return current_language()
 
 

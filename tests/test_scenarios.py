@@ -1,0 +1,93 @@
+"""lib.scenarios: saved scenarios and the simulator's messages written out in French."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib import db, scenarios, simulator
+from lib.build import build
+from lib.config import get_settings
+
+NAMES = {"region": {"5": "Béni Mellal-Khénifra"}, "sector": {"agriculture": "Agriculture"}}
+
+
+def test_messages_write_codes_as_names_and_money_in_mad():
+    text = scenarios.message(
+        "sim.assumption.grant_sector",
+        {"sector": "agriculture", "value": 40000, "reference": 35900.0},
+        "fr",
+        NAMES,
+    )
+    assert text == (
+        "Subvention moyenne en Agriculture : 40\u202f000\xa0MAD "
+        "(moyenne de l'année de référence : 35\u202f900\xa0MAD)."
+    )
+    opened = scenarios.message(
+        "sim.assumption.region_opened_reference", {"region": 5, "year": 2019}, "fr", NAMES
+    )
+    assert opened.startswith("Béni Mellal-Khénifra est ouverte") and "2019" in opened
+    share = scenarios.message(
+        "sim.assumption.women_floor", {"value": 0.2, "reference": 0.14}, "fr", NAMES
+    )
+    assert "20,0\xa0%" in share and "14,0\xa0%" in share
+
+
+def test_every_simulator_message_key_has_a_french_text():
+    import inspect
+    import re
+
+    from lib.i18n import catalog
+
+    keys = set(re.findall(r'"(sim\.(?:error|assumption)\.[a-z_]+)"', inspect.getsource(simulator)))
+    keys |= {
+        f"sim.assumption.{name}"
+        for name in re.findall(r'add\("([a-z_]+)"', inspect.getsource(simulator))
+    }
+    missing = sorted(key for key in keys if key not in catalog("fr"))
+    assert not missing, missing
+
+
+@pytest.fixture
+def writable(fresh_data_dir):
+    build(get_settings(data_dir=fresh_data_dir))
+    yield
+    db.close_all()
+
+
+def test_save_list_replace_and_delete(writable):
+    reference = scenarios.reference_frame(2019)
+    inputs = simulator.default_inputs(reference, scenarios.regions_frame(), 2019)
+    result = simulator.simulate(inputs, reference, scenarios.regions_frame())
+    scenarios.save("Référence", "Direction", inputs, result)
+    scenarios.save("Référence", "Analyste", inputs, result)  # same name: replaced
+    saved = scenarios.saved()
+    assert saved["name"].tolist() == ["Référence"] and saved["author"].tolist() == ["Analyste"]
+    assert saved["results"][0]["beneficiaries"] == 478
+    again = scenarios.inputs_of(saved["inputs"][0], inputs)
+    assert simulator.simulate(again, reference, scenarios.regions_frame()).beneficiaries == 478
+    scenarios.delete(int(saved["scenario_id"][0]))
+    assert scenarios.saved().empty
+
+
+def test_a_scenario_needs_a_name(writable):
+    reference = scenarios.reference_frame(2019)
+    inputs = simulator.default_inputs(reference, scenarios.regions_frame(), 2019)
+    result = simulator.simulate(inputs, reference, scenarios.regions_frame())
+    with pytest.raises(scenarios.ScenarioNameError):
+        scenarios.save("   ", "x", inputs, result)
+
+
+def test_comparison_table_puts_scenarios_side_by_side(writable):
+    reference = scenarios.reference_frame(2019)
+    regions = scenarios.regions_frame()
+    base = simulator.default_inputs(reference, regions, 2019)
+    bigger = simulator.ScenarioInputs.from_query_params({"envelope": "15000000"}, base)
+    table = scenarios.comparison_table(
+        {
+            "A": simulator.simulate(base, reference, regions),
+            "B": simulator.simulate(bigger, reference, regions),
+        },
+        "fr",
+    )
+    assert list(table.columns) == ["A", "B"]
+    assert table.loc["Bénéficiaires"].tolist() == ["478", "531"]
