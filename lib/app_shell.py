@@ -5,13 +5,14 @@ Kept out of app.py so the router stays a few lines and this logic can be tested.
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from lib import queries
+from lib import auth, queries, session
 from lib.build import ensure_warehouse
 from lib.config import REPO_DIR, get_settings
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -19,6 +20,7 @@ from lib.publish import ensure_public_snapshot
 from lib.ui import ROUTED
 
 PAGES_DIR = REPO_DIR / "pages"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ INTERNAL_PAGES = (
     PageSpec("sources.py", "nav.sources", ":material/menu_book:", "nav.section_about"),
 )
 PUBLIC_PAGES = (PageSpec("public.py", "nav.public", ":material/public:", "nav.section_public"),)
+ADMIN_PAGES = (
+    PageSpec("data_admin.py", "nav.data_admin", ":material/upload_file:", "nav.section_admin"),
+)
+SIGN_IN = PageSpec("login.py", "nav.login", ":material/login:", "nav.section_account")
 
 
 def _ensure_language() -> None:
@@ -48,27 +54,56 @@ def _ensure_language() -> None:
         st.session_state["lang"] = DEFAULT_LANGUAGE
 
 
-def _page(spec: PageSpec, default: bool = False) -> st.Page:
+def _page(spec: PageSpec, default: bool = False, hidden: bool = False) -> st.Page:
     return st.Page(
         Path(PAGES_DIR / spec.file),
         title=t(spec.title_key),
         icon=spec.icon,
         url_path=Path(spec.file).stem,
         default=default,
+        visibility="hidden" if hidden else "visible",
     )
 
 
-def pages_for_session() -> dict[str, list[st.Page]]:
-    """The pages this session may open, grouped in navigation sections."""
-    _ensure_language()
+def current_mode() -> str:
+    """public, demo or production: decided by the settings, then by the data."""
     settings = get_settings()
     if settings.is_public_only:  # never opens the warehouse
-        return {t(spec.section): [_page(spec, default=True)] for spec in PUBLIC_PAGES}
+        return "public"
     ensure_warehouse(settings)
-    ensure_public_snapshot(settings)
+    try:
+        ensure_public_snapshot(settings)
+    except Exception:  # the internal pages still work; the public page says it is missing
+        log.exception("the public snapshot could not be written")
+    return auth.mode_for(False, queries.holds_real_records())
+
+
+def allowed_specs(mode: str, role: str) -> list[PageSpec]:
+    """The pages (that exist) this role may open in this mode; sign-in for anonymous staff."""
+    allowed = set(auth.pages_for(role, mode))
+    specs = [
+        spec
+        for spec in INTERNAL_PAGES + ADMIN_PAGES + PUBLIC_PAGES
+        if spec.file in allowed and (PAGES_DIR / spec.file).exists()
+    ]
+    if mode == "production":
+        specs.append(SIGN_IN)  # hidden once signed in: it then forwards to the dashboard
+    return specs
+
+
+def pages_for_session() -> dict[str, list[st.Page]]:
+    """The pages this session may open, grouped in navigation sections. A page left out is
+    not registered at all, so it cannot be opened by URL either."""
+    _ensure_language()
+    mode = current_mode()
+    identity = session.current() if mode == "production" else session.ANONYMOUS
+    st.session_state["auth_mode"] = mode
     sections: dict[str, list[st.Page]] = {}
-    for index, spec in enumerate(INTERNAL_PAGES + PUBLIC_PAGES):
-        sections.setdefault(t(spec.section), []).append(_page(spec, default=index == 0))
+    for index, spec in enumerate(allowed_specs(mode, identity.role)):
+        hidden = spec is SIGN_IN and identity.signed_in
+        sections.setdefault(t(spec.section), []).append(
+            _page(spec, default=index == 0, hidden=hidden)
+        )
     return sections
 
 
@@ -83,8 +118,21 @@ def routing():
 
 
 def sidebar_footer() -> None:
-    if get_settings().is_public_only:
-        return
+    """Who is signed in (and a way out), or the demo banner."""
+    mode = st.session_state.get("auth_mode")
     with st.sidebar:
-        if queries.holds_demo_records():
+        notice = st.session_state.pop(session.NOTICE_KEY, None)
+        if notice:
+            st.info(t(notice))
+        if mode == "demo":
+            st.info(t("auth.demo_banner"), icon=":material/lock_open:")
             st.caption(t("common.demo_footer"))
+        elif mode == "production":
+            identity = session.current()
+            if identity.signed_in:
+                st.caption(
+                    t("auth.signed_in_as", name=identity.name, role=t(f"auth.role_{identity.role}"))
+                )
+                if st.button(t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
+                    session.sign_out(notice="auth.signed_out")
+                    st.rerun()

@@ -57,6 +57,9 @@ def get_settings(**overrides) -> Settings:
         if os.environ.get(var):
             values[field] = cast(os.environ[var])
     values.update(overrides)
+    for field in ("data_dir", "seed_dir"):
+        if field in values:
+            values[field] = Path(values[field])
     settings = replace(Settings(), **values)
     if settings.mode not in MODES:
         raise ValueError(f"IDMAJ_MODE must be one of {MODES}, not {settings.mode!r}")

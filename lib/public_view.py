@@ -139,8 +139,8 @@ def regions_table(regions: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
 def placements_by_year(placements: pd.DataFrame) -> pd.DataFrame:
     """year, women, men, total (missing where suppressed): for the chart."""
     wide = placements.pivot_table(index="year", columns="sex", values="placements", aggfunc="first")
-    wide = wide.rename(columns={"F": "women", "M": "men", "total": "total"}).reset_index()
-    return wide
+    wide = wide.reindex(columns=["F", "M", "total"])  # a hidden sex is missing, not absent
+    return wide.rename(columns={"F": "women", "M": "men"}).reset_index()
 
 
 def placements_table(placements: pd.DataFrame, lang: str) -> pd.DataFrame:

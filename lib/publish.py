@@ -92,8 +92,9 @@ def protected_counts(counts: pd.Series, threshold: int, what: str) -> pd.DataFra
     protected = _checked(
         disclosure.suppress_series(counts.astype("int64"), threshold, total_label=TOTAL), what
     )
-    if protected.suppressed.loc[TOTAL]:
-        # The total is published elsewhere (the national figure): hide every other cell too.
+    if protected.suppressed.loc[TOTAL] and protected.values.loc[TOTAL] >= threshold:
+        # A total of threshold or more is published elsewhere (the national figure): keep it
+        # and hide every other cell instead. A small total stays hidden, as the rule says.
         protected = _checked(_hide_all_but_total(protected), what)
     return pd.DataFrame({"value": protected.published(), "flag": _flag(protected)})
 
@@ -163,9 +164,17 @@ def _with_names(frame: pd.DataFrame, category: str, reference: pd.DataFrame) -> 
 # --- the published tables --------------------------------------------------------------------
 
 
-def _programme_by_year(beneficiaries: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+def _programme_by_year(
+    beneficiaries: pd.DataFrame, figures: pd.DataFrame, threshold: int
+) -> pd.DataFrame:
     national = beneficiaries.groupby("year")[["beneficiaries", "budget_mad"]].sum().reset_index()
     national["cost_per_beneficiary"] = (national["budget_mad"] / national["beneficiaries"]).round()
+    # A national total under the threshold (a small real deployment) is hidden like any cell.
+    small = national["beneficiaries"] < threshold
+    national["beneficiaries"] = national["beneficiaries"].astype("Int64").mask(small)
+    national["budget_mad"] = national["budget_mad"].astype("Int64").mask(small)
+    national["cost_per_beneficiary"] = national["cost_per_beneficiary"].mask(small)
+    national["beneficiaries_flag"] = small.map({True: f"< {threshold}", False: ""})
     published = figures[
         (figures["scope"] == "national")
         & figures["indicator"].isin(["programme_budget", "programme_beneficiaries"])
@@ -257,6 +266,9 @@ def _interventions_tables(interventions, reference, threshold):
         frame["year"] = period
         frame.columns = ["period" if c == "year" else c for c in frame.columns]
     by_year = interventions.groupby("year")["interventions"].sum().reset_index()
+    small = by_year["interventions"].between(1, threshold - 1)
+    by_year["interventions"] = by_year["interventions"].astype("Int64").mask(small)
+    by_year["interventions_flag"] = small.map({True: f"< {threshold}", False: ""})
     return types, by_centre, by_year
 
 
@@ -280,7 +292,7 @@ def public_tables(database: Database, settings: Settings) -> list[PublicTable]:
             "programme_by_year",
             "Programme par année",
             "National beneficiaries and budget per programme year, as published.",
-            _programme_by_year(beneficiaries, figures),
+            _programme_by_year(beneficiaries, figures, threshold),
         ),
         PublicTable(
             "beneficiaries_by_region",

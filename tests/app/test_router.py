@@ -1,4 +1,4 @@
-"""app.py routes every page run: the guard ``ui.start_page`` and its rerun through app.py."""
+"""app.py routes every page run: the guard ``ui.start_page`` hands unrouted runs to app.py."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def test_switch_page_opens_every_page_through_app_py(guard_calls):
         assert_clean(at)
         assert texts(at.title) == [TITLES[page]], page
         # AppTest puts Streamlit back in pages-directory mode before every run (a server does
-        # so only once, at its start): the page may first run alone, unrouted, and be rerun.
-        # Whatever the path, the run that renders is the one app.py routed.
+        # so only once, at its start): the page may first run alone, unrouted, then through
+        # app.py. Whatever the path, the call that renders is the one app.py routed.
         assert guard_calls[-1] == (True, False), page
         assert set(guard_calls[:-1]) <= {(False, True)}, page
         # app.py ran around the page: its sidebar footer is there, its routing flag reset.
@@ -55,12 +55,13 @@ def test_switch_page_opens_every_page_through_app_py(guard_calls):
 
 
 @pytest.mark.parametrize("page", [page for page in PAGES if page != "overview"])
-def test_first_request_naming_a_page_is_rerun_through_app_py(page, guard_calls):
+def test_first_request_naming_a_page_is_routed_through_app_py(page, guard_calls):
     """A session whose first request names a page (``/regions``) before app.py ever ran.
 
     AppTest starts each run in Streamlit's pages-directory mode (a ``pages/`` folder exists
     next to app.py), as a fresh server does, so switching page before the first run makes
-    Streamlit run the page file on its own: the guard must switch that mode off and rerun.
+    Streamlit run the page file on its own: the guard must switch that mode off and hand the
+    run to app.py, which routes to the page.
     """
     at = new_app()
     at.switch_page(f"pages/{page}.py")
@@ -72,18 +73,39 @@ def test_first_request_naming_a_page_is_rerun_through_app_py(page, guard_calls):
     assert fr("common.demo_footer") in texts(at.sidebar.caption)
 
 
-def test_a_page_run_as_the_main_script_never_renders(guard_calls, monkeypatch):
-    """``pages/sources.py`` as the main script: there is no app.py for the rerun to reach.
+def test_a_page_run_as_the_main_script_never_renders_unrouted(guard_calls, monkeypatch):
+    """``pages/sources.py`` as AppTest's main script: app.py never ran before it.
 
-    The guard reruns, the rerun runs the page again, and so on: AppTest gives up at its
-    timeout. What matters is that the page's own content never ran.
+    Whatever the guard does with such a run (hand it to app.py, which then shows a page of
+    its own choosing, or rerun the script, which AppTest can only end at its timeout), the
+    page's content must not be drawn outside app.py's routing.
     """
-    content_calls = []
-    monkeypatch.setattr(queries, "published_figures", lambda: content_calls.append(1))
-    monkeypatch.setattr(ui, "page_header", lambda *a, **k: content_calls.append(2))
+    import streamlit as st
+
+    content_calls: list[tuple[str, bool]] = []
+
+    def spy(name, original):
+        def wrapper(*args, **kwargs):
+            content_calls.append((name, bool(st.session_state.get(ui.ROUTED))))
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(queries, "published_figures", spy("figures", queries.published_figures))
+    monkeypatch.setattr(ui, "page_header", spy("header", ui.page_header))
     at = AppTest.from_file(str(REPO / "pages" / "sources.py"), default_timeout=30)
-    with pytest.raises(RuntimeError, match="timed out"):
-        at.run(timeout=2)
-    assert len(guard_calls) > 1  # it kept rerunning...
-    assert not any(routed for routed, _ in guard_calls)  # ...never routed by app.py...
-    assert content_calls == []  # ...and never reached the page's content
+    try:
+        at.run(timeout=10)
+    except RuntimeError as error:  # a guard that reruns this very script loops until the timeout
+        assert "timed out" in str(error)
+        assert len(guard_calls) > 1
+        assert not any(routed for routed, _ in guard_calls)
+        assert content_calls == []
+        return
+    assert_clean(at)
+    # The page ran first, unrouted; everything drawn came from a run app.py routed.
+    assert guard_calls[0][0] is False
+    assert all(routed for _name, routed in content_calls), content_calls
+    assert ("header", True) in content_calls
+    assert fr("common.demo_footer") in texts(at.sidebar.caption)
+    assert texts(at.title)[0] in TITLES.values()

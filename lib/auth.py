@@ -1,0 +1,244 @@
+"""Who may see which page: roles, modes, sign-in.
+
+    python -m lib.auth add-user NAME ROLE [--secrets PATH]   (asks for the password twice)
+
+Roles and their pages live in ``PAGE_ROLES``, the one place that says who sees what. The mode
+follows the data: while the warehouse holds demo records only, every page is open (a banner
+says so); once it holds one imported record, internal pages need a signed-in user with a role;
+``IDMAJ_MODE=public`` serves the public pages alone.
+
+Sign-in: with an ``[auth]`` section in ``.streamlit/secrets.toml``, OpenID Connect through
+``st.login`` (roles from a claim, or from an allowlist of e-mails); otherwise local accounts
+kept in the same secrets file under ``[users.NAME]`` with an argon2 hash, a lock after
+``MAX_ATTEMPTS`` failures for ``LOCK_MINUTES``, and a session that expires after inactivity.
+No password, hash or token is ever logged, put in a URL or kept in the session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+import sys
+import threading
+import time
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from lib.config import REPO_DIR
+
+ROLES = ("public", "direction", "analyste", "gestion", "admin")
+STAFF_ROLES = ("direction", "analyste", "gestion", "admin")
+DASHBOARD = (
+    "overview.py",
+    "budgets.py",
+    "regions.py",
+    "placements.py",
+    "interventions.py",
+    "simulator.py",
+    "sources.py",
+)
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    **{page: frozenset(STAFF_ROLES) for page in DASHBOARD},
+    "data_admin.py": frozenset({"gestion", "admin"}),
+    "public.py": frozenset(ROLES),
+}
+MAX_ATTEMPTS = 5
+LOCK_MINUTES = 15
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+SECRETS_PATH = REPO_DIR / ".streamlit" / "secrets.toml"
+
+_hasher = PasswordHasher()
+
+
+def pages_for(role: str, mode: str) -> list[str]:
+    """The page files a role may open in a mode (demo, production or public)."""
+    if mode == "public":
+        return ["public.py"]
+    if mode == "demo":
+        return list(PAGE_ROLES)
+    return [page for page, roles in PAGE_ROLES.items() if role in roles]
+
+
+def may_open(page: str, role: str, mode: str) -> bool:
+    return page in pages_for(role, mode)
+
+
+def mode_for(public_only: bool, holds_real_records: bool) -> str:
+    if public_only:
+        return "public"
+    return "production" if holds_real_records else "demo"
+
+
+# --- local accounts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    ok: bool
+    role: str | None = None
+    reason: str = ""  # an i18n key: auth.wrong, auth.locked, auth.unknown_role
+
+
+class AttemptLog:
+    """Failed sign-ins per account name, shared by every session of the server process.
+
+    After ``MAX_ATTEMPTS`` failures in a row the account is locked for ``LOCK_MINUTES``, even
+    for the right password. A server restart clears the log.
+    """
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, list[float]] = {}
+
+    def locked(self, name: str) -> bool:
+        with self._lock:
+            recent = self._recent(name)
+            return len(recent) >= MAX_ATTEMPTS
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            self._failures[name] = [*self._recent(name), self._clock()]
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name, None)
+
+    def _recent(self, name: str) -> list[float]:
+        horizon = self._clock() - LOCK_MINUTES * 60
+        return [moment for moment in self._failures.get(name, []) if moment > horizon]
+
+
+ATTEMPTS = AttemptLog()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(users: Mapping, name: str, password: str, attempts: AttemptLog | None = None):
+    """Verify a local account; every failure counts towards the lock, unknown names too."""
+    attempts = attempts or ATTEMPTS
+    name = name.strip().lower()
+    if attempts.locked(name):
+        return SignInResult(False, reason="auth.locked")
+    account = users.get(name) if isinstance(users, Mapping) else None
+    stored = account.get("password_hash", "") if isinstance(account, Mapping) else ""
+    try:
+        _hasher.verify(stored or hash_password("\0never"), password)
+        matched = bool(stored)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        matched = False
+    if not matched:
+        attempts.failed(name)
+        locked_now = attempts.locked(name)
+        return SignInResult(False, reason="auth.locked" if locked_now else "auth.wrong")
+    role = account.get("role")
+    if role not in STAFF_ROLES:
+        return SignInResult(False, reason="auth.unknown_role")
+    attempts.succeeded(name)
+    return SignInResult(True, role=role)
+
+
+# --- OpenID Connect ----------------------------------------------------------------------------
+
+
+def role_from_identity(user: Mapping, settings: Mapping) -> str:
+    """The role of an OIDC user: from a claim (``roles_claim``) or the e-mail allowlist."""
+    claim = settings.get("roles_claim")
+    if claim and claim in user:
+        values = user[claim]
+        values = values if isinstance(values, list | tuple) else [values]
+        for role in reversed(STAFF_ROLES):  # the highest role the claim grants
+            if role in values:
+                return role
+    email = str(user.get("email", "")).lower()
+    allowlist = {str(k).lower(): v for k, v in settings.get("allowlist", {}).items()}
+    role = allowlist.get(email)
+    return role if role in STAFF_ROLES else "public"
+
+
+# --- the add-user command ------------------------------------------------------------------------
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _toml_key(key) -> str:
+    return str(key) if re.fullmatch(r"[A-Za-z0-9_-]+", str(key)) else _toml_value(str(key))
+
+
+def dump_toml(data: Mapping, prefix: str = "") -> str:
+    """A small TOML writer for the secrets file (tables of strings, numbers, booleans, lists)."""
+    scalars = [
+        f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, Mapping)
+    ]
+    parts = ["\n".join(scalars)] if scalars else []
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            name = f"{prefix}.{_toml_key(key)}" if prefix else _toml_key(key)
+            parts.append(f"[{name}]\n{dump_toml(value, name)}".rstrip())
+    return "\n\n".join(parts)
+
+
+def add_user(name: str, role: str, password: str, secrets_path: Path = SECRETS_PATH) -> None:
+    """Create or update a local account in the secrets file (the password is stored hashed)."""
+    name = name.strip().lower()
+    if not NAME_PATTERN.match(name):
+        raise ValueError("name: 2-40 lower-case letters, digits, dot, dash or underscore")
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
+    if len(password) < 10:
+        raise ValueError("the password needs at least 10 characters")
+    data = tomllib.loads(secrets_path.read_text(encoding="utf-8")) if secrets_path.exists() else {}
+    data.setdefault("users", {})[name] = {"role": role, "password_hash": hash_password(password)}
+    secrets_path.parent.mkdir(parents=True, exist_ok=True)
+    secrets_path.write_text(dump_toml(data) + "\n", encoding="utf-8")
+    secrets_path.chmod(0o600)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.auth")
+    commands = parser.add_subparsers(dest="command", required=True)
+    adding = commands.add_parser("add-user", help="create or update a local account")
+    adding.add_argument("name")
+    adding.add_argument("role", choices=STAFF_ROLES)
+    adding.add_argument("--secrets", type=Path, default=SECRETS_PATH)
+    adding.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (scripts)",
+    )
+    args = parser.parse_args(argv)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Confirmez : ") != password:
+            print("Les mots de passe diffèrent.", file=sys.stderr)
+            return 2
+    try:
+        add_user(args.name, args.role, password, args.secrets)
+    except ValueError as error:
+        print(f"Refusé : {error}", file=sys.stderr)
+        return 2
+    print(f"Compte « {args.name.strip().lower()} » ({args.role}) enregistré dans {args.secrets}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The signed-in user of a Streamlit session: who, which role, until when.
+
+Local accounts keep only the account name and role in the session (never the password);
+OpenID Connect users are read from ``st.user``. Pure role logic is in ``lib.auth``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib import auth
+from lib.config import get_settings
+
+USER_KEY = "auth_user"
+SEEN_KEY = "auth_seen"
+NOTICE_KEY = "auth_notice"
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    role: str
+    via: str  # local, oidc, anonymous
+
+    @property
+    def signed_in(self) -> bool:
+        return self.via != "anonymous"
+
+
+ANONYMOUS = Identity("", "public", "anonymous")
+
+
+def secrets() -> dict:
+    """The secrets file as a plain dict ({} when there is none)."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file, or an unreadable one: no accounts
+        return {}
+
+
+def oidc_configured() -> bool:
+    return "auth" in secrets()
+
+
+def local_users() -> Mapping:
+    return secrets().get("users", {})
+
+
+def _oidc_identity() -> Identity | None:
+    if not oidc_configured():
+        return None
+    try:
+        user = st.user.to_dict()
+    except Exception:  # st.user unavailable outside a server session
+        return None
+    if not user.get("is_logged_in"):
+        return None
+    settings = secrets().get("idmaj", {}).get("oidc", {})
+    name = str(user.get("email") or user.get("name") or "oidc")
+    return Identity(name, auth.role_from_identity(user, settings), "oidc")
+
+
+def _expired() -> bool:
+    timeout = get_settings().session_timeout_minutes * 60
+    seen = st.session_state.get(SEEN_KEY)
+    return seen is not None and time.time() - seen > timeout
+
+
+def current() -> Identity:
+    """The session's user; signs a local user out after ``session_timeout_minutes`` idle."""
+    stored = st.session_state.get(USER_KEY)
+    if stored and _expired():
+        sign_out(notice="auth.expired")
+        stored = None
+    st.session_state[SEEN_KEY] = time.time()
+    if stored:
+        return Identity(stored["name"], stored["role"], "local")
+    return _oidc_identity() or ANONYMOUS
+
+
+def sign_in_local(name: str, password: str) -> auth.SignInResult:
+    result = auth.check_password(local_users(), name, password)
+    if result.ok:
+        st.session_state[USER_KEY] = {"name": name.strip().lower(), "role": result.role}
+        st.session_state[SEEN_KEY] = time.time()
+    return result
+
+
+def sign_out(notice: str | None = None) -> None:
+    was_oidc = st.session_state.get(USER_KEY) is None and oidc_configured()
+    st.session_state.pop(USER_KEY, None)
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+    if was_oidc:
+        st.logout()
