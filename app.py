@@ -8,6 +8,7 @@ from lib import app_shell
 
 st.set_page_config(page_title="Idmaj", page_icon=":material/handshake:", layout="wide")
 navigation = st.navigation(app_shell.pages_for_session(), position="sidebar")
+app_shell.language_selector()
 app_shell.sidebar_footer()
 with app_shell.routing():
     navigation.run()

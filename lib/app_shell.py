@@ -15,12 +15,23 @@ import streamlit as st
 from lib import auth, queries, session
 from lib.build import ensure_warehouse
 from lib.config import REPO_DIR, get_settings
-from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, t
 from lib.publish import ensure_public_snapshot
 from lib.ui import ROUTED
 
 PAGES_DIR = REPO_DIR / "pages"
 log = logging.getLogger(__name__)
+
+# Arabic reads right to left: text, sidebar, tables and tiles. Charts keep a left-to-right time
+# axis, as Arabic-language statistical publications do. The browser draws Arabic letters with
+# a system font (Debian's fonts-noto-core) where the theme's font has none.
+RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stSidebarContent"] {
+  direction: rtl; text-align: right; }
+.js-plotly-plot, .js-plotly-plot *, .maplibregl-map { direction: ltr; }
+[data-testid="stDataFrame"] { direction: rtl; }
+[data-testid="stMetricValue"], [data-testid="stMetricDelta"] { direction: rtl; }
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -49,9 +60,52 @@ ADMIN_PAGES = (
 SIGN_IN = PageSpec("login.py", "nav.login", ":material/login:", "nav.section_account")
 
 
+LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
+
+
+def _browser_language() -> str | None:
+    locale = (st.context.locale or "").split("-")[0].lower()
+    return locale if locale in LANGUAGES else None
+
+
 def _ensure_language() -> None:
-    if st.session_state.get("lang") not in LANGUAGES:
-        st.session_state["lang"] = DEFAULT_LANGUAGE
+    """The session's language: ?lang= if valid, else the browser's if one of ours, else French."""
+    if st.session_state.get("lang") in LANGUAGES:
+        return
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES:
+        st.session_state["lang"] = asked
+        return
+    if asked is not None:
+        st.session_state["lang_problem"] = asked
+    st.session_state["lang"] = _browser_language() or DEFAULT_LANGUAGE
+
+
+def _on_language_change() -> None:
+    st.session_state["lang"] = st.session_state["lang_choice"]
+
+
+def language_selector() -> None:
+    """The sidebar's language choice, kept in the URL (?lang=ar)."""
+    lang = st.session_state["lang"]
+    st.session_state["lang_choice"] = lang
+    with st.sidebar:
+        st.segmented_control(
+            t("nav.language"),
+            LANGUAGES,
+            key="lang_choice",
+            required=True,
+            format_func=LANGUAGE_NAMES.get,
+            on_change=_on_language_change,
+        )
+    wants_param = lang != DEFAULT_LANGUAGE or "lang" in st.query_params
+    if wants_param and st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+    problem = st.session_state.pop("lang_problem", None)
+    if problem is not None:
+        st.warning(t("nav.bad_language", value=problem), icon=":material/translate:")
+    if is_rtl(lang):
+        st.html(RTL_CSS)
 
 
 def _page(spec: PageSpec, default: bool = False, hidden: bool = False) -> st.Page:

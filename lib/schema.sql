@@ -31,7 +31,9 @@ CREATE TABLE intervention_type (
 
 CREATE TABLE centre (
     centre_id   SMALLINT PRIMARY KEY,
-    city        VARCHAR NOT NULL,
+    city        VARCHAR NOT NULL,  -- as the French sources write it
+    city_ar     VARCHAR NOT NULL,
+    city_en     VARCHAR NOT NULL,
     region_code TINYINT NOT NULL REFERENCES region (code),
     status_2015 VARCHAR NOT NULL,
     note        VARCHAR

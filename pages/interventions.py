@@ -39,7 +39,9 @@ with left:
     ui.chart_block(figure, table, title, "by_type")
 with right:
     title = t("interventions.chart_by_centre")
-    centres = by_centre.assign(centre=by_centre["city"], region=by_centre[f"region_name_{lang}"])
+    centres = by_centre.assign(
+        centre=by_centre[f"city_{lang}"], region=by_centre[f"region_name_{lang}"]
+    )
     figure = charts.bar_chart(
         centres,
         "centre",

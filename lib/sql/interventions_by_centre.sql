@@ -7,7 +7,7 @@ WITH selected AS (
       AND list_contains($sexes, sex)
     GROUP BY centre_id
 )
-SELECT c.centre_id, c.city, c.region_code, r.name_fr AS region_name_fr,
+SELECT c.centre_id, c.city AS city_fr, c.city_ar, c.city_en, c.region_code, r.name_fr AS region_name_fr,
        r.name_ar AS region_name_ar, r.name_en AS region_name_en,
        coalesce(s.interventions, 0)::BIGINT AS interventions,
        coalesce(s.any_demo, false) AS any_demo

@@ -11,7 +11,7 @@ SELECT code, name_fr, name_ar, name_en, sort_order
 FROM read_csv($seed_dir || '/intervention_types.csv', header = true, auto_detect = true);
 
 INSERT INTO centre
-SELECT centre_id, city, region_code, status_2015, note
+SELECT centre_id, city, city_ar, city_en, region_code, status_2015, note
 FROM read_csv($seed_dir || '/capc_centres.csv', header = true, auto_detect = true);
 
 INSERT INTO published_figure

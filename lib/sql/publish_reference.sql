@@ -10,7 +10,7 @@ FROM (
     SELECT 'intervention_type', code, name_fr, name_ar, name_en, NULL, NULL, NULL, sort_order
     FROM intervention_type
     UNION ALL
-    SELECT 'centre', CAST(c.centre_id AS VARCHAR), c.city, c.city, c.city, NULL, NULL,
+    SELECT 'centre', CAST(c.centre_id AS VARCHAR), c.city, c.city_ar, c.city_en, NULL, NULL,
            CAST(c.region_code AS VARCHAR), c.centre_id
     FROM centre c
 )
