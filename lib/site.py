@@ -20,7 +20,11 @@ from lib.i18n import is_rtl, t
 from lib.svgmap import region_svg
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-SITE_LANGUAGES = {"fr": ("index.html", "Français"), "ar": ("ar.html", "العربية")}
+SITE_LANGUAGES = {
+    "fr": ("index.html", "Français"),
+    "ar": ("ar.html", "العربية"),
+    "en": ("en.html", "English"),
+}
 
 
 def _plotly_js() -> Path:

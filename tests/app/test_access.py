@@ -140,3 +140,36 @@ def test_demo_mode_opens_every_page_with_a_banner(secrets):
     assert any("Mode démonstration" in info.value for info in at.info)
     for page in INTERNAL:
         assert _opens(_app(secrets), page), page
+
+
+OIDC = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "idmaj",
+        "client_secret": "s",
+        "server_metadata_url": "https://sso.example.ma/.well-known/openid-configuration",
+    },
+    "idmaj": {"oidc": {"roles_claim": "groups", "allowlist": {"chef@fondation.ma": "admin"}}},
+}
+
+
+def _oidc_app(user: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets.update(OIDC)
+    at.user = user
+    return at.run()
+
+
+def test_oidc_user_gets_the_role_of_the_allowlist_or_the_claim(production):
+    chef = _oidc_app({"is_logged_in": True, "email": "chef@fondation.ma"})
+    assert not chef.exception
+    assert _opens(chef, "overview")
+    analyst = _oidc_app({"is_logged_in": True, "email": "a@fondation.ma", "groups": ["analyste"]})
+    assert _opens(analyst, "simulator")
+    stranger = _oidc_app({"is_logged_in": True, "email": "x@example.com"})
+    assert not _opens(stranger, "overview")
+    anonymous = _oidc_app({"is_logged_in": False})
+    assert not _opens(anonymous, "overview")
+    anonymous.switch_page("pages/login.py").run()
+    assert any(button.label.startswith("Se connecter avec") for button in anonymous.button)
