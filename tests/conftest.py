@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from lib import db
 from lib.build import build
@@ -41,3 +42,8 @@ def fresh_data_dir(tmp_path, monkeypatch) -> Path:
 
 def pytest_configure(config):
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+
+
+# Shared machines are noisy: hypothesis judges correctness here, never speed.
+hypothesis_settings.register_profile("idmaj", deadline=None)
+hypothesis_settings.load_profile("idmaj")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.filters import FilterOptions, Filters, effective_year, parse_query_params, to_query_params
@@ -66,6 +66,7 @@ def test_effective_year_falls_back_to_the_nearest_earlier_year():
     assert effective_year(2014, (2013, 2014)) == 2014
 
 
+@settings(deadline=None)
 @given(
     year=st.sampled_from(OPTIONS.years),
     regions=st.sets(st.sampled_from(OPTIONS.regions)),
@@ -87,6 +88,7 @@ def test_url_round_trip(year, regions, sectors, sexes):
     assert again == chosen and problems == []
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(["year", "region", "sector", "sex", "other"]), st.text()))
 def test_any_url_gives_a_valid_selection(params):
     filters, _ = parse_query_params(params, OPTIONS, 2019)

@@ -42,7 +42,9 @@ def fr(key: str, **params) -> str:
 
 
 def new_app(query: dict[str, str] | None = None) -> AppTest:
+    """app.py, not run yet, for a French-speaking browser in Morocco (the app's language)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.context["locale"] = "fr-MA"
     for name, value in (query or {}).items():
         at.query_params[name] = value
     return at

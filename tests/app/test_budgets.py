@@ -133,7 +133,7 @@ def test_bad_url_parameter_gives_a_warning_and_the_default_view(name, value):
     at = new_app({name: value}).run()
     at.switch_page("pages/budgets.py").run()
     assert_clean(at)
-    warnings = texts(at.warning)
+    warnings = texts(at.main.warning)
     assert len(warnings) == 1, warnings
     assert f"« {value} »" in warnings[0]
     assert_default_2019(at)
@@ -146,7 +146,7 @@ def test_selection_without_any_grant_shows_the_message():
 
     at = open_budgets(query_of(find_selection(empty)))
     assert_clean(at)
-    assert texts(at.info) == [fr("common.empty_selection")]
+    assert texts(at.main.info) == [fr("common.empty_selection")]
     assert not plotly_charts(at)
 
 
@@ -158,7 +158,7 @@ def test_selection_without_grant_in_the_year_shows_the_message_under_the_trends(
 
     at = open_budgets(query_of(find_selection(empty_in_2019)))
     assert_clean(at)
-    assert texts(at.info) == [fr("common.empty_selection")]
+    assert texts(at.main.info) == [fr("common.empty_selection")]
     assert [chart.key for chart in plotly_charts(at)] == [
         "chart_budget_by_year",
         "chart_cost_by_year",

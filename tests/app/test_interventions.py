@@ -117,7 +117,7 @@ def test_bad_url_parameter_gives_a_warning_and_the_default_view(name, value):
     at = new_app({name: value}).run()
     at.switch_page("pages/interventions.py").run()
     assert_clean(at)
-    warnings = texts(at.warning)
+    warnings = texts(at.main.warning)
     assert len(warnings) == 1, warnings
     assert f"« {value} »" in warnings[0]
     assert_default_view(at)
@@ -131,5 +131,5 @@ def test_selection_without_intervention_shows_the_message():
 
     at = open_interventions(query_of(find_selection(empty)))
     assert_clean(at)
-    assert texts(at.info) == [fr("common.empty_selection")]
+    assert texts(at.main.info) == [fr("common.empty_selection")]
     assert not plotly_charts(at)

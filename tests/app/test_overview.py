@@ -156,7 +156,7 @@ def test_a_link_reopens_the_view_the_widgets_made():
 def test_bad_url_parameter_gives_a_warning_and_the_default_view(name, value):
     at = new_app({name: value}).run()
     assert_clean(at)
-    warnings = texts(at.warning)
+    warnings = texts(at.main.warning)
     assert len(warnings) == 1, warnings
     assert f"« {value} »" in warnings[0]
     tiles = metrics(at)
@@ -179,7 +179,7 @@ def test_empty_selection_shows_the_message():
     selection = find_selection(empty)
     at = open_page("overview", query_of(selection))
     assert_clean(at)
-    assert not at.warning
-    assert texts(at.info) == [fr("common.empty_selection")]
+    assert not at.main.warning
+    assert texts(at.main.info) == [fr("common.empty_selection")]
     assert not at.metric
     assert not plotly_charts(at)

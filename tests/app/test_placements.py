@@ -48,7 +48,7 @@ def open_placements(query: dict[str, str] | None = None):
 
 def assert_default_view(at) -> None:
     """The 2019 selection shown as 2018, the latest year with placements, and said so."""
-    assert fr("filters.year_fallback", asked=2019, shown=2018) in texts(at.info)
+    assert fr("filters.year_fallback", asked=2019, shown=2018) in texts(at.main.info)
     assert at.selectbox(key="f_year").value == 2018
     years = chart_table(at, BY_YEAR).set_index("Année")
     assert {year: row.tolist() for year, row in years.iterrows()} == PUBLISHED
@@ -86,7 +86,7 @@ def test_year_filter_shows_2015():
     at.selectbox(key="f_year").select(2015).run()
     assert_clean(at)
     assert at.query_params == {"year": "2015"}
-    assert not at.info  # 2015 has placements: no fallback message
+    assert not at.main.info  # 2015 has placements: no fallback message
     assert "Répartition en 2015" in texts(at.subheader)
     assert column_total(chart_table(at, by_sector(2015)), "Placements") == 1_719
     assert column_total(chart_table(at, by_region(2015)), "Femmes") == 295
@@ -130,7 +130,7 @@ def test_bad_url_parameter_gives_a_warning_and_the_default_view(name, value):
     at = new_app({name: value}).run()
     at.switch_page("pages/placements.py").run()
     assert_clean(at)
-    warnings = texts(at.warning)
+    warnings = texts(at.main.warning)
     assert len(warnings) == 1, warnings
     assert f"« {value} »" in warnings[0]
     assert_default_view(at)
@@ -144,7 +144,7 @@ def test_selection_without_placement_shows_the_message():
 
     at = open_placements(query_of(find_selection(empty)))
     assert_clean(at)
-    assert fr("common.empty_selection") in texts(at.info)
+    assert fr("common.empty_selection") in texts(at.main.info)
     assert not plotly_charts(at)
 
 
@@ -157,5 +157,5 @@ def test_selection_without_placement_in_the_year_shows_the_message_under_the_tre
     selection = find_selection(empty_in_2018, year=2018)
     at = open_placements(query_of(selection))
     assert_clean(at)
-    assert texts(at.info) == [fr("common.empty_selection")]
+    assert texts(at.main.info) == [fr("common.empty_selection")]
     assert [chart.key for chart in plotly_charts(at)] == ["chart_placements_by_year"]

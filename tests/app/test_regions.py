@@ -160,7 +160,7 @@ def test_bad_url_parameter_gives_a_warning_and_the_default_view(name, value):
     at = new_app({name: value}).run()
     at.switch_page("pages/regions.py").run()
     assert_clean(at)
-    warnings = texts(at.warning)
+    warnings = texts(at.main.warning)
     assert len(warnings) == 1, warnings
     assert f"« {value} »" in warnings[0]
     assert_default_2019(at)
@@ -174,6 +174,6 @@ def test_selection_without_beneficiary_shows_the_message_and_still_the_map():
 
     at = open_regions(query_of(find_selection(empty)))
     assert_clean(at)
-    assert texts(at.info) == [fr("common.empty_selection")]
+    assert texts(at.main.info) == [fr("common.empty_selection")]
     map_traces(at)
     assert column_total(ranking(at), "Bénéficiaires") == 0

@@ -94,6 +94,7 @@ def test_a_page_run_as_the_main_script_never_renders_unrouted(guard_calls, monke
     monkeypatch.setattr(queries, "published_figures", spy("figures", queries.published_figures))
     monkeypatch.setattr(ui, "page_header", spy("header", ui.page_header))
     at = AppTest.from_file(str(REPO / "pages" / "sources.py"), default_timeout=30)
+    at.context["locale"] = "fr-MA"
     try:
         at.run(timeout=10)
     except RuntimeError as error:  # a guard that reruns this very script loops until the timeout

@@ -101,7 +101,7 @@ def test_indicator_filter():
 def test_bad_url_parameter_does_not_break_the_page(name, value):
     """The page has no filters: it neither reads nor rewrites the filter parameters."""
     at = new_app({name: value}).run()
-    assert any(f"« {value} »" in warning for warning in texts(at.warning))
+    assert any(f"« {value} »" in warning for warning in texts(at.main.warning))
     at.switch_page("pages/sources.py").run()
     assert_clean(at)
     assert texts(at.title) == ["Sources et méthode"]

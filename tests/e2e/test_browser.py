@@ -133,13 +133,17 @@ def browser_context(server):
     """One Chromium and one context for the module: its HTTP cache keeps Streamlit's scripts."""
     if not CHROMIUM.exists():
         pytest.fail(f"CI is set and {CHROMIUM} is missing: install Debian's chromium")
+    # expect() waits 5 s by default: too short for Plotly on a busy 2-core machine.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport=VIEWPORT, locale="fr-FR", base_url=server)
+        # The app speaks the browser's language: French here, as the titles checked below.
+        context = chromium.new_context(viewport=VIEWPORT, locale="fr-MA", base_url=server)
         context.set_default_timeout(TIMEOUT_MS)
         yield context
         context.close()
         chromium.close()
+    expect.set_options(timeout=None)  # back to Playwright's default for other modules
 
 
 @pytest.fixture

