@@ -7,6 +7,7 @@ Data first, drawing second: one frame feeds the chart, the table and the CSV dow
 from __future__ import annotations
 
 import runpy
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -149,6 +150,10 @@ def sidebar_filters(
                     args=(field,),
                 )
     selection = flt.with_year(st.session_state[flt.SHADOW], shown_year)
+    # A filter this page does not draw does not narrow it (interventions carry no sector).
+    selection = replace(
+        selection, **{f: () for f in ("regions", "sectors", "sexes") if f not in fields}
+    )
     _sync_url(st.session_state[flt.SHADOW], options)
     _show_param_problems()
     if shown_year != shadow.year:
@@ -196,11 +201,17 @@ def chart_block(
     title: str,
     key: str,
     column_config: dict | None = None,
+    table_label: str | None = None,
 ) -> None:
-    """The chart, then the table behind it and its CSV download, in an expander."""
+    """The chart, then the table behind it and its CSV download, in an expander (open when
+    the table is a view of its own, such as the ranking of the regions)."""
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}")
-    with st.expander(t("common.data_behind", title=title)):
-        st.dataframe(display_table(table), hide_index=True, column_config=column_config)
+    label = table_label or t("common.data_behind", title=title)
+    with st.expander(label, expanded=table_label is not None):
+        height = 36 * (len(table) + 1) + 4 if table_label and len(table) <= 20 else "auto"
+        st.dataframe(
+            display_table(table), hide_index=True, column_config=column_config, height=height
+        )
         st.download_button(
             t("common.download_csv"),
             data=csv_bytes(table),
@@ -308,6 +319,8 @@ def kpi_tile(kpi, fmt, published: dict, selection) -> None:
     note = _published_note(kpi, published, selection)
     if note:
         st.caption(note)
+    if kpi.key == "capc_interventions" and selection.sectors:
+        st.caption(t("overview.no_sector"))
 
 
 def download(table: pd.DataFrame, title: str, key: str) -> None:

@@ -72,5 +72,7 @@ figure = charts.line_chart(
     lang,
     x_is_date=True,
 )
-table = monthly.rename(columns={"month": t("interventions.month"), **series})
+table = monthly.rename(columns={"month": t("interventions.month"), **series}).rename_axis(
+    columns=None
+)
 ui.chart_block(figure, table, title, "by_month")

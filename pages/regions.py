@@ -68,11 +68,10 @@ table = ui.labelled(
     ranked.rename(columns={"name": "region"}),
     ("rank", "region", "beneficiaries", "rate", "budget_mad", "women", "population"),
 )
-ui.chart_block(figure, table, title, "region_map")
 st.caption(t("regions.legend_note"))
-
 none = selected.loc[selected["beneficiaries"] == 0, "name"].tolist()
 if none:
     st.caption(t("regions.without", regions=", ".join(none), year=selection.year))
-st.subheader(t("regions.ranking", year=selection.year))
-st.dataframe(ui.display_table(table), hide_index=True, height=36 * (len(table) + 1) + 4)
+ui.chart_block(
+    figure, table, title, "region_map", table_label=t("regions.ranking", year=selection.year)
+)

@@ -59,11 +59,11 @@ def test_default_view_shows_the_2019_tiles():
 
 def test_tiles_name_their_published_source():
     captions = texts(open_page("overview").caption)
-    assert "Publié : plus de 13\u202f500\u202f000\xa0MAD (2019, Libération (MAP))" in captions
-    assert "Publié : 478 (2019, Libération (MAP))" in captions
-    assert "Publié : 10 (2019, Libération (MAP))" in captions
-    assert "Publié : 453 (2018, Libération (MAP))" in captions
-    assert any(c.startswith(f"Publié : 9{NNBSP}183 (2018-2019,") for c in captions), captions
+    assert "Publié pour 2019 : plus de 13\u202f500\u202f000\xa0MAD (Libération (MAP))" in captions
+    assert "Publié pour 2019 : 478 (Libération (MAP))" in captions
+    assert "Publié pour 2019 : 10 (Libération (MAP))" in captions
+    assert "Publié pour 2018 : 453 (Libération (MAP))" in captions
+    assert any(c.startswith(f"Publié pour 2018-2019 : 9{NNBSP}183 (") for c in captions), captions
 
 
 def test_trend_charts_and_their_tables():
