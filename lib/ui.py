@@ -261,6 +261,7 @@ def labelled(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.Da
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """Numbers written the session's way (13 500 000, 2,4); the CSV keeps raw numbers."""
     plain = {t("common.year"), t("common.rank"), t("interventions.month")}
+    money = {t("common.budget"), t("common.cost_per_beneficiary"), t("sim.scenario_money")}
     shown = table.copy()
     for column in shown.columns:
         series = shown[column]
@@ -268,7 +269,8 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             continue
         if pd.api.types.is_bool_dtype(series):
             continue
-        digits = 0 if pd.api.types.is_integer_dtype(series) or "MAD" in str(column) else 1
+        whole = pd.api.types.is_integer_dtype(series) or column in money
+        digits = 0 if whole else 1
         shown[column] = [format_number(value, lang(), digits) for value in series]
     return shown
 

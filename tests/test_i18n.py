@@ -1,8 +1,11 @@
-"""lib.i18n: every key the code uses exists in the catalogs, and no catalog key is dead."""
+"""lib.i18n: every key the code uses exists in the catalogs, no catalog key is dead, and the
+Arabic and English catalogs mirror the French reference (keys, order, placeholders)."""
 
 from __future__ import annotations
 
 import re
+import string
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,8 +19,8 @@ SOURCES = [
     *REPO.glob("lib/*.py"),
     *REPO.glob("lib/templates/*.j2"),
 ]
-LITERAL_KEY = re.compile(r"""["']([a-z_]+\.[a-z_A-Z0-9]+)["']""")
-DYNAMIC_KEY = re.compile(r"""f["']([a-z_]+\.[a-z_A-Z0-9]*)\{""")
+LITERAL_KEY = re.compile(r"""["']([a-z_]+(?:\.[a-z_A-Z0-9]+)+)["']""")  # sim.error.zero_mix too
+DYNAMIC_KEY = re.compile(r"""f["']([a-z_]+(?:\.[a-z_A-Z0-9]*)+)\{""")  # f"sim.assumption.{name}"
 
 
 def _code() -> str:
@@ -76,3 +79,144 @@ def test_t_formats_and_falls_back():
 def test_name_column(lang):
     assert i18n.name_column(lang) == f"name_{lang}"
     assert i18n.name_column("de") == "name_fr"
+
+
+# --- Translations: ar.toml and en.toml mirror fr.toml, the reference ---------------------------
+
+TRANSLATIONS = tuple(lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT_LANGUAGE)
+
+# Messages made only of placeholders and punctuation: a translation may equal the French one.
+SAME_AS_FRENCH = frozenset({"{label} ({year})", "{name} ({period})", "{year}", "{first}-{last}"})
+# Arabic messages with no Arabic letter: placeholders, an Arabic comma, an arrow pointing left.
+WITHOUT_ARABIC_LETTERS = SAME_AS_FRENCH | {"{measure}، {year}", "{label}{year}: {before} ← {after}"}
+ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
+# Words and letters that betray French left in an English message; proper nouns are removed first.
+FRENCH_TELLTALES = (
+    " le ", " la ", " les ", " des ", " du ", " une ", " est ", " avec ", " pour ", " dans ",
+    " aux ", " et ", "é", "è", "ê", "à", "ç", "ô", "œ",
+)  # fmt: skip
+PROPER_NOUNS = ("Béni Mellal", "Fès", "Meknès", "Libération", "Moussalaha")
+
+
+def _placeholders(message: str) -> Counter:
+    """Each ``{field:spec!conv}`` of a str.format template, counted."""
+    return Counter(
+        (field, spec, conversion)
+        for _, field, spec, conversion in string.Formatter().parse(message)
+        if field is not None
+    )
+
+
+class _Dummy:
+    """A stand-in parameter that accepts any format spec."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __format__(self, spec: str) -> str:
+        return f"<{self.name}>"
+
+    def __str__(self) -> str:
+        return f"<{self.name}>"
+
+    __repr__ = __str__
+
+
+def _catalog_file(lang: str) -> Path:
+    return i18n.LOCALES_DIR / f"{lang}.toml"
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_translation_has_exactly_the_french_keys_in_the_same_order(lang):
+    french, translated = i18n.catalog("fr"), i18n.catalog(lang)
+    assert _catalog_file(lang).exists()
+    missing = [key for key in french if key not in translated]
+    extra = [key for key in translated if key not in french]
+    assert not missing, f"{lang}.toml lacks {missing}"
+    assert not extra, f"{lang}.toml has keys fr.toml does not: {extra}"
+    assert list(translated) == list(french), f"{lang}.toml does not follow fr.toml's order"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_catalog_starts_with_a_comment_for_translators(lang):
+    assert _catalog_file(lang).read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_translation_keeps_the_french_placeholders(lang):
+    french, translated = i18n.catalog("fr"), i18n.catalog(lang)
+    wrong = {
+        key: (
+            sorted(_placeholders(french[key]).elements()),
+            sorted(_placeholders(message).elements()),
+        )
+        for key, message in translated.items()
+        if key in french and _placeholders(message) != _placeholders(french[key])
+    }
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_no_message_is_empty(lang):
+    assert not [key for key, message in i18n.catalog(lang).items() if not message.strip()]
+
+
+def test_arabic_differs_from_french_unless_allowed():
+    # English may share words with French ("Total", "Budgets", "Source"); Arabic may not.
+    french = i18n.catalog("fr")
+    untranslated = [
+        key
+        for key, message in i18n.catalog("ar").items()
+        if message == french.get(key) and message not in SAME_AS_FRENCH
+    ]
+    assert not untranslated, untranslated
+
+
+def test_allow_lists_name_real_messages():
+    messages = {m for lang in i18n.LANGUAGES for m in i18n.catalog(lang).values()}
+    assert not sorted(SAME_AS_FRENCH - set(i18n.catalog("fr").values()))
+    assert not sorted(WITHOUT_ARABIC_LETTERS - messages)
+
+
+def test_arabic_messages_are_written_in_arabic():
+    latin_only = [
+        key
+        for key, message in i18n.catalog("ar").items()
+        if not ARABIC_LETTER.search(message) and message not in WITHOUT_ARABIC_LETTERS
+    ]
+    assert not latin_only, latin_only
+
+
+def test_english_messages_carry_no_french():
+    frenchy = {}
+    for key, message in i18n.catalog("en").items():
+        text = message
+        for noun in PROPER_NOUNS:
+            text = text.replace(noun, "")
+        padded = f" {text.lower()} "
+        found = [word for word in FRENCH_TELLTALES if word in padded]
+        if found:
+            frenchy[key] = found
+    assert not frenchy, frenchy
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_message_formats_with_its_placeholders(lang):
+    failures = {}
+    for key, message in i18n.catalog(lang).items():
+        try:
+            params = {field: _Dummy(field) for field, _, _ in _placeholders(message)}
+            shown = i18n.t(key, lang, **params)
+        except (KeyError, IndexError, ValueError) as error:
+            failures[key] = repr(error)
+            continue
+        if any(f"<{field}>" not in shown for field in params):
+            failures[key] = shown
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_t_returns_the_translation_not_the_french_fallback(lang):
+    assert i18n.t("overview.title", lang=lang) == i18n.catalog(lang)["overview.title"]
+    assert i18n.t("overview.title", lang=lang) != i18n.t("overview.title", lang="fr")
+    assert i18n.t("regions.census_year", lang=lang, year=2024).count("2024") == 1
