@@ -14,12 +14,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,6 +21,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
 from lib.charts import NONE_COLOUR
+from tests.e2e.server import running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -60,72 +55,13 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
 # --- the server and the browser ------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def server(warehouse_dir, tmp_path_factory) -> str:
-    """`streamlit run app.py` on a free port; its base URL once /_stcore/health says ok."""
+    """`streamlit run app.py` on a free port, on its own copy of the demo warehouse."""
     data_dir = tmp_path_factory.mktemp("e2e-data")
     shutil.copy2(warehouse_dir / "idmaj.duckdb", data_dir / "idmaj.duckdb")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "IDMAJ_DATA_DIR": str(data_dir)}
-    env.pop("IDMAJ_MODE", None)
-    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    log_path = data_dir / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        # Other people edit lib/ and pages/ while tests run: no "file changed" prompt mid-test.
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log_tail = log_path.read_text(errors="replace")[-3000:]
-                pytest.fail(f"streamlit did not start on {url}:\n{log_tail}")
-            time.sleep(0.25)
+    with running_server(data_dir) as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @pytest.fixture(scope="module")
