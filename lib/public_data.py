@@ -44,6 +44,11 @@ def table(name: str) -> pd.DataFrame:
         raise SnapshotMissing(str(missing)) from missing
 
 
+def version() -> int:
+    """Changes whenever lib.publish writes a new snapshot (it swaps the folder in)."""
+    return (get_settings().public_dir / "public.duckdb").stat().st_mtime_ns
+
+
 def metadata() -> dict[str, str]:
     frame = get_public_database().execute("public_metadata")
     return dict(zip(frame["key"], frame["value"], strict=True))

@@ -229,3 +229,32 @@ def sources(figures: pd.DataFrame) -> list[dict]:
         {"title": row["source_title"], "url": row["source_url"] or ""}
         for row in unique.fillna("").to_dict(orient="records")
     ]
+
+
+def region_map_figure(regions: pd.DataFrame, year: int, lang: str) -> go.Figure:
+    """The public map: regions with a published count in blue, hidden ones grey, none sand."""
+    from lib import geo
+
+    shown = regions_of_year(regions, year).assign(name=lambda f: f[f"name_{lang}"])
+    published = shown["beneficiaries_flag"] == ""
+    visible = shown[published & (shown["beneficiaries"] > 0)]
+    return charts.region_map(
+        visible.assign(beneficiaries=visible["beneficiaries"].astype(float)),
+        geo.regions_geojson(),
+        "beneficiaries",
+        "name",
+        t("public.regions_title", lang, year=year),
+        t("common.beneficiaries", lang),
+        lang,
+        center=geo.MAP_CENTER,
+        zoom=geo.MAP_ZOOM - 0.35,
+        value_format=",.0f",
+        overlays=[
+            (
+                shown[published & (shown["beneficiaries"] == 0)],
+                t("public.legend_none", lang),
+                charts.NONE_COLOUR,
+            ),
+            (shown[~published], t("public.legend_hidden", lang), charts.MUTED_COLOUR),
+        ],
+    )

@@ -437,6 +437,26 @@ def public_year(years: list[int]) -> int:
     return year
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def public_figures(version: int, lang: str, year: int | None) -> dict:
+    """The public page's figures, built once per snapshot, language and year: the same for
+    every visitor (public data only), and Plotly's figure building is most of a page's CPU."""
+    from lib import public_data, public_view
+
+    del version  # part of the cache key only
+    if year is None:
+        return {"trends": public_view.trend_figures(public_data.table("programme_by_year"), lang)}
+    return {
+        "map": public_view.region_map_figure(
+            public_data.table("beneficiaries_by_region"), year, lang
+        ),
+        "placements": public_view.placements_figure(public_data.table("placements_by_sex"), lang),
+        "interventions": public_view.interventions_figure(
+            public_data.table("interventions_by_type"), lang
+        ),
+    }
+
+
 def public_downloads(tables: tuple[str, ...]) -> None:
     """Each public table as CSV (raw numbers and disclosure flags), and the whole package."""
     from lib import public_data

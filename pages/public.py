@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts, geo, public_data, public_view, ui
+from lib import public_data, public_view, ui
 from lib.i18n import t
 
 lang = ui.start_page()
@@ -27,7 +27,9 @@ for row in range(0, len(cards), 3):
 
 st.subheader(t("public.trends"))
 programme = public_data.table("programme_by_year")
-for column, figure in zip(st.columns(2), public_view.trend_figures(programme, lang), strict=True):
+for column, figure in zip(
+    st.columns(2), ui.public_figures(public_data.version(), lang, None)["trends"], strict=True
+):
     with column:
         st.plotly_chart(figure, config=ui.PLOTLY_CONFIG)
 
@@ -35,33 +37,10 @@ regions = public_data.table("beneficiaries_by_region")
 years = sorted(regions["year"].unique().tolist(), reverse=True)
 year = ui.public_year(years)
 st.subheader(t("public.regions_title", year=year))
-values, labels = public_view.region_map_inputs(regions, year, lang)
-shown = public_view.regions_of_year(regions, year).assign(name=lambda f: f[f"name_{lang}"])
-hidden = shown[shown["beneficiaries_flag"] != ""]
-visible = shown[(shown["beneficiaries_flag"] == "") & (shown["beneficiaries"] > 0)]
-figure = charts.region_map(
-    visible.assign(beneficiaries=visible["beneficiaries"].astype(float)),
-    geo.regions_geojson(),
-    "beneficiaries",
-    "name",
-    t("public.regions_title", year=year),
-    t("common.beneficiaries"),
-    lang,
-    center=geo.MAP_CENTER,
-    zoom=geo.MAP_ZOOM - 0.35,
-    value_format=",.0f",
-    overlays=[
-        (
-            shown[(shown["beneficiaries_flag"] == "") & (shown["beneficiaries"] == 0)],
-            t("public.legend_none"),
-            charts.NONE_COLOUR,
-        ),
-        (hidden, t("public.legend_hidden"), charts.MUTED_COLOUR),
-    ],
-)
+figures = ui.public_figures(public_data.version(), lang, year)
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(figure, config=ui.PLOTLY_CONFIG)
+    st.plotly_chart(figures["map"], config=ui.PLOTLY_CONFIG)
     st.caption(t("public.map_legend"))
 with right:
     st.dataframe(
@@ -71,13 +50,13 @@ with right:
 st.subheader(t("public.placements_title"))
 placements = public_data.table("placements_by_sex")
 left, right = st.columns([3, 2])
-left.plotly_chart(public_view.placements_figure(placements, lang), config=ui.PLOTLY_CONFIG)
+left.plotly_chart(figures["placements"], config=ui.PLOTLY_CONFIG)
 right.dataframe(public_view.placements_table(placements, lang), hide_index=True)
 
 st.subheader(t("public.interventions_title"))
 types = public_data.table("interventions_by_type")
 left, right = st.columns([3, 2])
-left.plotly_chart(public_view.interventions_figure(types, lang), config=ui.PLOTLY_CONFIG)
+left.plotly_chart(figures["interventions"], config=ui.PLOTLY_CONFIG)
 right.dataframe(public_view.interventions_table(types, lang), hide_index=True)
 
 st.subheader(t("public.method_title"))
