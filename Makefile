@@ -42,9 +42,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 
 # Browser tests drive Debian's Chromium (no browser download); Noto fonts draw Arabic.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=ar 2>/dev/null | grep -q . ; } || { \
+		$(SUDO) apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		chromium fonts-noto-core fonts-dejavu-core; }
+		chromium fonts-noto-core fonts-dejavu-core fontconfig; }
 
 clean:
 	rm -rf data/idmaj.duckdb data/public tests/artifacts .pytest_cache .ruff_cache

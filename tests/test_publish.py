@@ -99,7 +99,9 @@ def test_static_site_opens_from_the_file_system_in_french_and_arabic(public_dir)
     site = public_dir / "site"
     french = (site / "index.html").read_text(encoding="utf-8")
     arabic = (site / "ar.html").read_text(encoding="utf-8")
+    english = (site / "en.html").read_text(encoding="utf-8")
     assert 'lang="fr" dir="ltr"' in french and 'lang="ar" dir="rtl"' in arabic
+    assert 'lang="en" dir="ltr"' in english and "Public statistics" in english
     assert (site / "assets" / "plotly.min.js").exists()
     for page in (french, arabic):
         scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
