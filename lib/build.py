@@ -4,7 +4,7 @@ The build writes a temporary file in the same folder and puts it in place with
 ``os.replace``: readers see the old warehouse or the new one, never half of one, and a failed
 build leaves the previous warehouse intact. Same seed, same records: the build is repeatable.
 
-    python -m lib.build [--scale N] [--force]
+    python -m lib.build [--scale N] [--seed S] [--if-missing]
 """
 
 from __future__ import annotations
