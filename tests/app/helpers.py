@@ -58,6 +58,18 @@ def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+def open_with_bad_param(page: str, name: str, value: str) -> AppTest:
+    """``page`` opened by a link with one unreadable parameter: exactly one warning naming the
+    value, no exception, and the parameter dropped from the URL. The caller checks the view."""
+    at = open_page(page, {name: value})
+    assert_clean(at)
+    warnings = texts(at.main.warning)
+    assert len(warnings) == 1, warnings
+    assert f"« {value} »" in warnings[0]
+    assert at.query_params == {}
+    return at
+
+
 def assert_clean(at: AppTest) -> None:
     """The run raised nothing and showed no st.error."""
     assert not at.exception, [element.value for element in at.exception]

@@ -14,8 +14,8 @@ from tests.app.helpers import (
     column_total,
     find_selection,
     fr,
-    new_app,
     open_page,
+    open_with_bad_param,
     options,
     plotly_array,
     plotly_charts,
@@ -154,14 +154,7 @@ def test_sector_and_sex_filters():
 
 @pytest.mark.parametrize(("name", "value"), BAD_PARAMS)
 def test_bad_url_parameter_gives_a_warning_and_the_default_view(name, value):
-    at = new_app({name: value}).run()
-    at.switch_page("pages/regions.py").run()
-    assert_clean(at)
-    warnings = texts(at.main.warning)
-    assert len(warnings) == 1, warnings
-    assert f"« {value} »" in warnings[0]
-    assert_default_2019(at)
-    assert at.query_params == {}
+    assert_default_2019(open_with_bad_param("regions", name, value))
 
 
 def test_selection_without_beneficiary_shows_the_message_and_still_the_map():
