@@ -127,17 +127,21 @@ def published_lookup() -> dict[tuple[str, str, str], dict]:
     }
 
 
+def _years_of(record_table: str) -> tuple[int, ...]:
+    frame = _run("record_years")
+    return tuple(int(y) for y in frame.loc[frame["record_table"] == record_table, "year"])
+
+
 def programme_years() -> tuple[int, ...]:
     """Years with programme beneficiaries (grants): 2014-2019 in the demo warehouse."""
-    frame = _run("record_years")
-    return tuple(int(y) for y in frame.loc[frame["record_table"] == "beneficiary", "year"])
+    return _years_of("beneficiary")
 
 
 def placement_years() -> tuple[int, ...]:
-    frame = _run("record_years")
-    return tuple(int(y) for y in frame.loc[frame["record_table"] == "placement", "year"])
+    """Years with placements: 2013-2015 and 2018 in the demo warehouse."""
+    return _years_of("placement")
 
 
 def intervention_years() -> tuple[int, ...]:
-    frame = _run("record_years")
-    return tuple(int(y) for y in frame.loc[frame["record_table"] == "intervention", "year"])
+    """Years with CAPC interventions: 2018-2019 in the demo warehouse."""
+    return _years_of("intervention")

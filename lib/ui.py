@@ -347,21 +347,29 @@ def _qualified(value: float, unit: str, qualifier: str) -> str:
     return t(f"common.{qualifier}", value=text) if qualifier in ("at_least", "approx") else text
 
 
+def _figure_key(frame: pd.DataFrame) -> dict:
+    """Indicator, period and scope of published figures, as a reader names them."""
+    return {
+        t("sources.col_indicator"): [t(f"indicator.{code}") for code in frame["indicator"]],
+        t("sources.col_period"): frame["period"],
+        t("sources.col_scope"): [
+            t("sources.national") if scope == "national" else scope for scope in frame["scope"]
+        ],
+    }
+
+
+def _qualified_column(values, units, qualifiers) -> list[str]:
+    return [_qualified(v, u, q) for v, u, q in zip(values, units, qualifiers, strict=True)]
+
+
 def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
     """Published figures as a reader sees them: indicator named, value qualified, source linked."""
     return pd.DataFrame(
         {
-            t("sources.col_indicator"): [t(f"indicator.{code}") for code in figures["indicator"]],
-            t("sources.col_period"): figures["period"],
-            t("sources.col_scope"): [
-                t("sources.national") if s == "national" else s for s in figures["scope"]
-            ],
-            t("sources.col_value"): [
-                _qualified(v, u, q)
-                for v, u, q in zip(
-                    figures["value"], figures["unit"], figures["qualifier"], strict=True
-                )
-            ],
+            **_figure_key(figures),
+            t("sources.col_value"): _qualified_column(
+                figures["value"], figures["unit"], figures["qualifier"]
+            ),
             t("sources.col_source"): figures["source_title"],
             t("sources.col_date"): figures["source_date"],
             t("sources.col_url"): figures["source_url"],
@@ -372,23 +380,16 @@ def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def reconciliation_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Published value next to the warehouse's own, figure by figure."""
     return pd.DataFrame(
         {
-            t("sources.col_indicator"): [t(f"indicator.{code}") for code in frame["indicator"]],
-            t("sources.col_period"): frame["period"],
-            t("sources.col_scope"): [
-                t("sources.national") if s == "national" else s for s in frame["scope"]
-            ],
-            t("sources.col_published"): [
-                _qualified(v, u, q)
-                for v, u, q in zip(
-                    frame["published_value"], frame["unit"], frame["qualifier"], strict=True
-                )
-            ],
-            t("sources.col_warehouse"): [
-                _qualified(v, u, "exact")
-                for v, u in zip(frame["warehouse_value"], frame["unit"], strict=True)
-            ],
+            **_figure_key(frame),
+            t("sources.col_published"): _qualified_column(
+                frame["published_value"], frame["unit"], frame["qualifier"]
+            ),
+            t("sources.col_warehouse"): _qualified_column(
+                frame["warehouse_value"], frame["unit"], ["exact"] * len(frame)
+            ),
             t("sources.col_match"): ["✓" if ok else "✗" for ok in frame["matches"]],
             t("sources.col_source"): frame["source_title"],
             t("sources.col_url"): frame["source_url"],
@@ -433,7 +434,8 @@ def public_year(years: list[int]) -> int:
                     )
                 )
     year = st.selectbox(t("public.year"), years, key="public_year")
-    st.query_params["year"] = str(year)
+    if st.query_params.get("year") != str(year):
+        st.query_params["year"] = str(year)
     return year
 
 
