@@ -11,7 +11,8 @@ Parts (each measurement in a child process of its own; see each module's docstri
   three views (``bench.plan``), timed without the result cache on the DuckDB path, and the
   same KPIs the pandas way (``bench.pandas_way``); peak RSS of each path; cell-by-cell check;
 - ``apptest``: every page through app.py with AppTest, cold and warm (``bench.apptest_worker``);
-- ``startup``: a fresh clone's ``python -m lib.build`` + first AppTest run (``bench.startup``);
+- ``startup``: a fresh clone's ``python -m lib.warehouse.build`` + first AppTest run
+(``bench.startup``);
 - ``concurrency``: 10/50/100 simultaneous websocket sessions against ``streamlit run``
   on 127.0.0.1 (``bench.concurrency``);
 - ``profile``: cProfile of AppTest runs and of a server (``bench.profiling``).

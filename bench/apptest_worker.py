@@ -3,7 +3,8 @@
     python -m bench.apptest_worker --pages overview,budgets --cold 5 --warm 10 --out x.json
 
 A run goes through app.py (the router) to the page, as a browser session does. *Cold*: every
-cache of the app emptied first (``lib.db.close_all()``: the result cache and the connection;
+cache of the app emptied first (``lib.warehouse.db.close_all()``: the result cache and the
+connection;
 every ``functools.cache`` of ``lib``: SQL texts, message catalogs, region outlines), then a
 fresh AppTest. *Warm*: the same AppTest run again, caches filled (a user's next rerun).
 The process's very first run (Python modules still being imported) is reported on its own.
@@ -24,7 +25,7 @@ TIMEOUT_S = 120
 
 
 def clear_app_caches() -> None:
-    from lib import db
+    from lib.warehouse import db
 
     db.close_all()
     for name, module in list(sys.modules.items()):

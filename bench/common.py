@@ -21,7 +21,8 @@ PAGES_DIR = REPO_DIR / "pages"
 APP_PATH = REPO_DIR / "app.py"
 CHILD_TIMEOUT_S = 900  # no child may run longer than this; the whole run aims at < 10 min
 
-# The three filter views every page is measured with, as URL parameters (lib/filters.py form).
+# The three filter views every page is measured with, as URL parameters (lib/warehouse/filters.py
+# form).
 SCENARIOS: dict[str, dict[str, str]] = {
     "default": {},
     "one_region": {"region": "6"},  # Casablanca-Settat

@@ -3,7 +3,8 @@
 Every table is loaded once with ``SELECT * FROM <table>`` into a DataFrame (what a dashboard
 keeps in ``st.cache_resource`` / ``st.cache_data``); each KPI is then a boolean mask and a
 ``groupby`` over the record rows, for every filter change. Each function returns the columns
-of the named query of ``lib/sql`` it stands for, so the two paths can be compared cell by cell.
+of the named query of ``lib/warehouse/sql`` it stands for, so the two paths can be compared cell by
+cell.
 """
 
 from __future__ import annotations
@@ -344,21 +345,21 @@ def reconciliation(f: Frames) -> pd.DataFrame:
 
 
 QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
-    "reference_lists": reference_lists,
-    "record_years": record_years,
-    "record_provenance": record_provenance,
-    "published_figures": published_figures,
-    "reconciliation": reconciliation,
-    "beneficiaries_by_year": beneficiaries_by_year,
-    "beneficiaries_by_region": beneficiaries_by_region,
-    "beneficiaries_by_sector": beneficiaries_by_sector,
-    "placements_by_year": placements_by_year,
-    "placements_by_region": placements_by_region,
-    "placements_by_sector": placements_by_sector,
-    "interventions_by_year": interventions_by_year,
-    "interventions_by_type": interventions_by_type,
-    "interventions_by_centre": interventions_by_centre,
-    "interventions_by_month": interventions_by_month,
+    "dashboard/reference_lists": reference_lists,
+    "dashboard/record_years": record_years,
+    "dashboard/record_provenance": record_provenance,
+    "dashboard/published_figures": published_figures,
+    "dashboard/reconciliation": reconciliation,
+    "dashboard/beneficiaries_by_year": beneficiaries_by_year,
+    "dashboard/beneficiaries_by_region": beneficiaries_by_region,
+    "dashboard/beneficiaries_by_sector": beneficiaries_by_sector,
+    "dashboard/placements_by_year": placements_by_year,
+    "dashboard/placements_by_region": placements_by_region,
+    "dashboard/placements_by_sector": placements_by_sector,
+    "dashboard/interventions_by_year": interventions_by_year,
+    "dashboard/interventions_by_type": interventions_by_type,
+    "dashboard/interventions_by_centre": interventions_by_centre,
+    "dashboard/interventions_by_month": interventions_by_month,
 }
 
 

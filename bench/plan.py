@@ -2,10 +2,10 @@
 
 Two views of the same thing:
 
-- ``static_calls()``: the ``lib.queries`` (and ``lib.public_data``) functions each file of
+- ``static_calls()``: the ``lib.warehouse.queries`` (and ``lib.public_data``) functions each file of
   ``pages/`` calls, read from its syntax tree (what a reader of the page sees);
 - ``capture()``: every named query (with its bound parameters) that a real run of each page
-  sends to ``lib.db``, recorded while AppTest runs the page through app.py for each filter
+  sends to ``lib.warehouse.db``, recorded while AppTest runs the page through app.py for each filter
   scenario. Shared code (the router, the sidebar filters, the footer) is included, as it runs.
 
 The capture is what the query benchmark replays, so it follows the pages as they change.
@@ -28,7 +28,8 @@ TIMEOUT_S = 120
 
 
 def static_calls(pages_dir: Path = PAGES_DIR) -> dict[str, list[str]]:
-    """page -> sorted ``module.function`` names of lib.queries / lib.public_data it calls."""
+    """page -> sorted ``module.function`` names of lib.warehouse.queries / lib.public_data it
+    calls."""
     found: dict[str, list[str]] = {}
     for name in page_files():
         tree = ast.parse((pages_dir / f"{name}.py").read_text(encoding="utf-8"))
@@ -50,11 +51,12 @@ def _jsonable(params: dict) -> dict:
 
 
 def capture(pages: list[str] | None = None, views: list[str] | None = None) -> dict:
-    """Run each page for each scenario through AppTest and record the queries sent to lib.db."""
+    """Run each page for each scenario through AppTest and record the queries sent to
+    lib.warehouse.db."""
     from streamlit.testing.v1 import AppTest
 
-    from lib import db
     from lib.config import get_settings
+    from lib.warehouse import db
 
     settings = get_settings()
     labels = {

@@ -2,7 +2,8 @@
 
     python -m bench.query_worker --engine duckdb|pandas --plan plan.json --repeats N --out x.json
 
-``duckdb``: the app's path, ``lib.db`` with ``Database.execute_uncached`` (no result cache),
+``duckdb``: the app's path, ``lib.warehouse.db`` with ``Database.execute_uncached`` (no result
+cache),
 against the pre-aggregated tables; each call runs once first (kept as ``first_s``, not in the
 statistics: DuckDB reads the blocks into its buffer pool), then ``repeats`` times.
 ``pandas``: ``bench.pandas_way``, records loaded with ``SELECT *`` then masked and grouped;
@@ -62,8 +63,8 @@ def _measure(calls: list[dict], runner, repeats: int, count_first: bool = False)
 
 
 def run_duckdb(plan: dict, repeats: int) -> dict:
-    from lib import db
     from lib.config import get_settings
+    from lib.warehouse import db
 
     baseline = rss_mb()
     settings = get_settings()

@@ -120,7 +120,7 @@ def evaluate_targets(result: dict) -> list[dict]:
         found.append(
             _target(
                 "startup",
-                "fresh clone: `python -m lib.build` (scale 1) + first AppTest run",
+                "fresh clone: `python -m lib.warehouse.build` (scale 1) + first AppTest run",
                 f"< {TARGET_STARTUP_S:.0f} s",
                 f"{median:.1f} s",
                 median < TARGET_STARTUP_S and not startup["problems"],
@@ -392,7 +392,7 @@ def _warehouses_md(result: dict) -> list[str]:
     header = ["Scale", "Beneficiaries", "Placements", "Interventions", "File MB", "This run"]
     out = ["## Warehouses", "", *_table([*header, "lib.publish s"], rows)]
     out += [
-        "Built by `python -m lib.build --scale N` (then `python -m lib.publish`) under "
+        "Built by `python -m lib.warehouse.build --scale N` (then `python -m lib.publish`) under "
         "`bench/warehouses/scale-N/`, reused while `build_info` (scale, seed, generator "
         "version) and the schema/seed files match.",
         "",
@@ -574,11 +574,11 @@ def _startup_md(result: dict) -> list[str]:
         "## Startup on a fresh clone",
         "",
         "The working tree's files copied to a new temporary folder (no warehouse, no public "
-        "snapshot, no bytecode of the app), then `python -m lib.build` and a first AppTest "
-        "run of app.py, each in a new process (its first run also writes `data/public/`).",
+        "snapshot, no bytecode of the app), then `python -m lib.warehouse.build` and a first "
+        "AppTest run of app.py, each in a new process (its first run also writes `data/public/`).",
         "",
     ]
-    header = ["Run", "lib.build s", "first AppTest process s", "of which import s"]
+    header = ["Run", "lib.warehouse.build s", "first AppTest process s", "of which import s"]
     out += _table([*header, "of which run s", "Total s"], rows)
     return out
 

@@ -4,7 +4,7 @@ The working tree's files (tracked, and untracked ones that are not git-ignored: 
 of this tree would hold) are copied to a temporary folder: no warehouse, no public snapshot,
 no ``__pycache__`` of the app. Then, each in a new Python process of this virtualenv:
 
-1. ``python -m lib.build`` (the default scale, 1), timed from outside;
+1. ``python -m lib.warehouse.build`` (the default scale, 1), timed from outside;
 2. the first AppTest run of app.py (the overview), timed from outside, so that importing
    Streamlit, pandas, DuckDB and Plotly counts, as it does for the first visitor.
 
@@ -90,9 +90,9 @@ def once() -> dict:
     with tempfile.TemporaryDirectory(prefix="idmaj-fresh-clone-") as folder:
         clone = Path(folder)
         files = copy_tree(clone)
-        build_s, built = _timed([sys.executable, "-m", "lib.build"], clone)
+        build_s, built = _timed([sys.executable, "-m", "lib.warehouse.build"], clone)
         if built.returncode != 0:
-            raise RuntimeError(f"lib.build failed in the clone: {built.stderr[-800:]}")
+            raise RuntimeError(f"lib.warehouse.build failed in the clone: {built.stderr[-800:]}")
         first_s, first = _timed([sys.executable, "-c", FIRST_RUN, str(clone / "app.py")], clone)
         if first.returncode != 0:
             raise RuntimeError(f"first AppTest run failed: {first.stderr[-800:]}")

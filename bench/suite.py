@@ -25,7 +25,7 @@ PANDAS_KEYS = (
 
 
 def capture_plan(data_dir: Path, work: Path, views: list[str]) -> dict:
-    """The named queries each page sends to lib.db, per filter scenario (bench.plan)."""
+    """The named queries each page sends to lib.warehouse.db, per filter scenario (bench.plan)."""
     return run_child("bench.plan", ["--views", ",".join(views)], work / "plan.json", data_dir)
 
 

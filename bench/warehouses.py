@@ -21,7 +21,11 @@ from bench.common import REPO_DIR, child_env
 
 WAREHOUSE_NAME = "idmaj.duckdb"
 STAMP_NAME = "bench_build.json"
-SHAPING_FILES = ("lib/schema.sql", "lib/sql/load_seed.sql", "lib/sql/refresh_aggregates.sql")
+SHAPING_FILES = (
+    "lib/warehouse/schema.sql",
+    "lib/warehouse/sql/build/load_seed.sql",
+    "lib/warehouse/sql/build/refresh_aggregates.sql",
+)
 BUILD_TIMEOUT_S = 600
 
 
@@ -66,7 +70,7 @@ def record_counts(path: Path) -> dict[str, int]:
 
 
 def _expected(scale: int) -> dict[str, str]:
-    from lib import demo
+    from lib.warehouse import demo
 
     return {
         "generator_version": str(demo.GENERATOR_VERSION),
@@ -114,7 +118,8 @@ def has_publish_step() -> bool:
 def ensure(root: Path, scale: int, rebuild: bool = False, log=print) -> dict:
     """Build (or reuse) the warehouse of one scale, and its public snapshot when the app has one.
 
-    Both are written by the project's own commands (``python -m lib.build``, ``lib.publish``)
+    Both are written by the project's own commands (``python -m lib.warehouse.build``,
+    ``lib.publish``)
     in child processes, so what is measured is what a deployment would run.
     """
     folder = folder_for(root, scale)
@@ -125,7 +130,7 @@ def ensure(root: Path, scale: int, rebuild: bool = False, log=print) -> dict:
         log(f"  building scale {scale} in {folder} ...")
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
-        result["build_s"] = _run_module("lib.build", ["--scale", str(scale)], folder)
+        result["build_s"] = _run_module("lib.warehouse.build", ["--scale", str(scale)], folder)
         result["reused"] = False
         (folder / STAMP_NAME).write_text(
             json.dumps({"fingerprint": fingerprint(), "scale": scale}) + "\n", encoding="utf-8"

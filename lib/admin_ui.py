@@ -10,11 +10,12 @@ import logging
 
 import streamlit as st
 
-from lib import ingest, queries, session
-from lib.db import get_database
+from lib import ingest, session
 from lib.formatting import format_number
 from lib.i18n import current_language, t
 from lib.publish import publish
+from lib.warehouse import queries
+from lib.warehouse.db import get_database
 
 log = logging.getLogger(__name__)
 

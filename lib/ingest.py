@@ -53,10 +53,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from lib import i18n
 from lib.config import Settings, get_settings
-from lib.db import Database, load_sql, run_script
-from lib.demo import AGE_BANDS, SUPPORT_TYPES
 from lib.export import FORMULA_START, csv_bytes
 from lib.formatting import format_number
+from lib.warehouse.db import Database, load_sql, run_script
+from lib.warehouse.demo import AGE_BANDS, SUPPORT_TYPES
 
 KINDS = ("beneficiaries", "placements", "interventions", "published_figures")
 TABLES = {
@@ -456,7 +456,7 @@ _TYPE_SYNONYMS = {
 
 
 def _reference(database: Database) -> _Reference:
-    lists = database.execute("ingest_reference")
+    lists = database.execute("ingest/reference")
     regions, region_names, region_iso = {}, {}, {}
     sectors, sector_names, types, type_names = {}, {}, {}, {}
     centres, centre_names, centre_regions = {}, {}, {}
@@ -1617,7 +1617,7 @@ def _when(value) -> str:
 def _warehouse_problems(cursor, parsed: ParsedFile, file_only: bool = False) -> list[Problem]:
     """The same file already imported; figures already published; the same rows imported."""
     problems = []
-    earlier = _fetch(cursor, "ingest_committed_file", sha256=parsed.sha256)
+    earlier = _fetch(cursor, "ingest/committed_file", sha256=parsed.sha256)
     if len(earlier):
         batch = earlier.iloc[0]
         problems.append(
@@ -1634,7 +1634,7 @@ def _warehouse_problems(cursor, parsed: ParsedFile, file_only: bool = False) -> 
     if problems or file_only or parsed.kind not in KINDS or not len(parsed.rows):
         return problems
     if parsed.kind == "published_figures":
-        existing = _fetch(cursor, "ingest_figure_keys")
+        existing = _fetch(cursor, "ingest/figure_keys")
         keys = {
             (row.indicator, row.period, row.scope, _compact(str(row.source_title))): row
             for row in existing.itertuples(index=False)
@@ -1653,13 +1653,13 @@ def _warehouse_problems(cursor, parsed: ParsedFile, file_only: bool = False) -> 
         return problems
     table = TABLES[parsed.kind]
     candidates = _fetch(
-        cursor, "ingest_candidate_batches", kind=parsed.kind, row_count=len(parsed.rows)
+        cursor, "ingest/candidate_batches", kind=parsed.kind, row_count=len(parsed.rows)
     )
     if len(candidates):
         cursor.register("ingest_rows", parsed.rows)
         try:
             for batch in candidates.itertuples(index=False):
-                same = _fetch(cursor, f"ingest_same_content_{table}", batch_id=batch.batch_id)
+                same = _fetch(cursor, f"ingest/same_content_{table}", batch_id=batch.batch_id)
                 if int(same["differing"].iloc[0]) == 0:
                     problems.append(
                         Problem(
@@ -1758,7 +1758,7 @@ def preview(parsed: ParsedFile, database: Database, replace_demo: bool = False) 
     """How the warehouse would change if ``parsed`` were committed (nothing is written)."""
     if not parsed.ok:
         raise ImportRefused(parsed.errors or [Problem("ingest.error.no_rows")])
-    before = database.execute_uncached("ingest_kpis")
+    before = database.execute_uncached("ingest/kpis")
     before["year"] = before["year"].fillna(_NO_YEAR).astype("int64")
     kept = before[~before["is_demo"]] if replace_demo else before
     key = ["kpi", "year"]
@@ -1776,7 +1776,7 @@ def preview(parsed: ParsedFile, database: Database, replace_demo: bool = False) 
     kpis = kpis.sort_values(["kpi", "year"], key=lambda s: s.map(order) if s.name == "kpi" else s)
     demo = {}
     if replace_demo:
-        counts = database.execute_uncached("record_provenance")
+        counts = database.execute_uncached("dashboard/record_provenance")
         demo = {row.record_table: int(row.demo) for row in counts.itertuples(index=False)}
     return Preview(
         kind=parsed.kind,
@@ -1828,7 +1828,7 @@ def commit(parsed: ParsedFile, database: Database, user: str, replace_demo: bool
         problems = _warehouse_problems(cursor, parsed)  # again: another session may have won
         if problems:
             raise ImportRefused(problems)
-        latest = _fetch(cursor, "ingest_next_ids").iloc[0]
+        latest = _fetch(cursor, "ingest/next_ids").iloc[0]
         batch_id = int(latest["import_batch"]) + 1
         rows = parsed.rows.copy()
         if table == "published_figure":
@@ -1841,15 +1841,15 @@ def commit(parsed: ParsedFile, database: Database, user: str, replace_demo: bool
             rows["batch_id"] = batch_id
         rows.insert(0, ID_COLUMNS[table], range(first, first + len(rows)))
         if replace_demo:
-            run_script(cursor, "ingest_delete_demo")
+            run_script(cursor, "ingest/delete_demo")
         cursor.register("ingest_rows", rows)
         try:
-            run_script(cursor, f"ingest_insert_{table}")
+            run_script(cursor, f"ingest/insert_{table}")
         finally:
             cursor.unregister("ingest_rows")
         run_script(
             cursor,
-            "ingest_record_batch",
+            "ingest/record_batch",
             batch_id=batch_id,
             kind=parsed.kind,
             file_name=parsed.file_name,
@@ -1858,7 +1858,7 @@ def commit(parsed: ParsedFile, database: Database, user: str, replace_demo: bool
             imported_at=_now(),
             row_count=len(rows),
         )
-        run_script(cursor, "refresh_aggregates")
+        run_script(cursor, "build/refresh_aggregates")
         return batch_id
 
     return _write(database, work, ImportRefused)
@@ -1874,7 +1874,7 @@ def rollback(batch_id: int, database: Database, user: str) -> int:
     batch_id = int(batch_id)
 
     def work(cursor) -> int:
-        batches = _fetch(cursor, "ingest_batches")
+        batches = _fetch(cursor, "ingest/batches")
         batch = batches[batches["batch_id"] == batch_id]
         if batch.empty:
             raise IngestError([Problem("ingest.error.unknown_batch", {"batch_id": batch_id})])
@@ -1889,14 +1889,14 @@ def rollback(batch_id: int, database: Database, user: str) -> int:
             )
         run_script(
             cursor,
-            "ingest_rollback",
+            "ingest/rollback",
             batch_id=batch_id,
             figure_low=batch_id * FIGURE_ID_BLOCK + 1,
             figure_high=(batch_id + 1) * FIGURE_ID_BLOCK - 1,
             rolled_back_at=_now(),
             rolled_back_by=str(user).strip(),
         )
-        run_script(cursor, "refresh_aggregates")
+        run_script(cursor, "build/refresh_aggregates")
         return int(batch["row_count"].iloc[0])
 
     return _write(database, work, IngestError)
@@ -1905,7 +1905,7 @@ def rollback(batch_id: int, database: Database, user: str) -> int:
 def batches(database: Database) -> pd.DataFrame:
     """Every import, newest first: batch_id, kind, file_name, sha256, imported_by, imported_at,
     row_count, status (committed, rolled_back), rolled_back_at, rolled_back_by."""
-    return database.execute_uncached("ingest_batches")
+    return database.execute_uncached("ingest/batches")
 
 
 # --- Reports --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config import get_settings
-from lib.db import WarehouseMissing, get_public_database
+from lib.warehouse.db import WarehouseMissing, get_public_database
 
 TABLES = (
     "published_figures",
@@ -39,7 +39,7 @@ def table(name: str) -> pd.DataFrame:
     if name not in TABLES:
         raise KeyError(name)
     try:
-        return get_public_database().execute("public_table", name=name)
+        return get_public_database().execute("publish/public_table", name=name)
     except WarehouseMissing as missing:
         raise SnapshotMissing(str(missing)) from missing
 
@@ -50,7 +50,7 @@ def version() -> int:
 
 
 def metadata() -> dict[str, str]:
-    frame = get_public_database().execute("public_metadata")
+    frame = get_public_database().execute("publish/public_metadata")
     return dict(zip(frame["key"], frame["value"], strict=True))
 
 

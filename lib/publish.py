@@ -28,7 +28,7 @@ import pandas as pd
 
 from lib import disclosure
 from lib.config import Settings, get_settings
-from lib.db import Database, connect_file, get_database
+from lib.warehouse.db import Database, connect_file, get_database
 
 TOTAL = "total"
 ZIP_NAME = "idmaj-donnees-ouvertes.zip"
@@ -58,11 +58,11 @@ class DisclosureError(RuntimeError):
 
 def _inputs(database: Database) -> dict[str, pd.DataFrame]:
     names = (
-        "publish_beneficiaries",
-        "publish_placements",
-        "publish_interventions",
-        "publish_reference",
-        "published_figures",
+        "publish/beneficiaries",
+        "publish/placements",
+        "publish/interventions",
+        "publish/reference",
+        "dashboard/published_figures",
     )
     return {name: database.execute_uncached(name) for name in names}
 
@@ -276,10 +276,10 @@ def public_tables(database: Database, settings: Settings) -> list[PublicTable]:
     """Every table of the public snapshot, each audited by lib.disclosure."""
     threshold = settings.suppression_threshold
     inputs = _inputs(database)
-    beneficiaries, reference = inputs["publish_beneficiaries"], inputs["publish_reference"]
-    placements, figures = inputs["publish_placements"], inputs["published_figures"]
+    beneficiaries, reference = inputs["publish/beneficiaries"], inputs["publish/reference"]
+    placements, figures = inputs["publish/placements"], inputs["dashboard/published_figures"]
     types, centres, interventions_by_year = _interventions_tables(
-        inputs["publish_interventions"], reference, threshold
+        inputs["publish/interventions"], reference, threshold
     )
     return [
         PublicTable(
@@ -479,7 +479,7 @@ def publish(settings: Settings | None = None) -> Path:
     settings = settings or get_settings()
     database = get_database(settings)  # the process's own connection: one config per file
     tables = public_tables(database, settings)
-    demo = bool(database.execute_uncached("record_provenance")["demo"].sum() > 0)
+    demo = bool(database.execute_uncached("dashboard/record_provenance")["demo"].sum() > 0)
     metadata = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "threshold": settings.suppression_threshold,

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from lib import simulator
-from lib.db import get_database
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
+from lib.warehouse.db import get_database
 
 MAX_NAME_LENGTH = 80
 MAX_COMPARED = 3
@@ -34,11 +34,11 @@ class ScenarioNameError(ValueError):
 
 
 def reference_frame(year: int) -> pd.DataFrame:
-    return get_database().execute("simulator_reference", year=year)
+    return get_database().execute("scenarios/simulator_reference", year=year)
 
 
 def regions_frame() -> pd.DataFrame:
-    return get_database().execute("region_populations")
+    return get_database().execute("scenarios/region_populations")
 
 
 def message(key: str, params: dict, lang: str, names: dict[str, dict[str, str]]) -> str:
@@ -71,7 +71,7 @@ def save(name: str, author: str, inputs: simulator.ScenarioInputs, result) -> No
     with database.transaction() as cursor:
         database.run_script(
             cursor,
-            "scenario_insert",
+            "scenarios/insert",
             name=name,
             author=author.strip() or "—",
             created_at=datetime.now(UTC).replace(tzinfo=None),
@@ -82,7 +82,7 @@ def save(name: str, author: str, inputs: simulator.ScenarioInputs, result) -> No
 
 def saved() -> pd.DataFrame:
     """scenario_id, name, author, created_at, inputs (dict), results (dict)."""
-    frame = get_database().execute("scenario_list")
+    frame = get_database().execute("scenarios/list")
     frame["inputs"] = frame["inputs"].map(json.loads)
     frame["results"] = frame["results"].map(json.loads)
     return frame
@@ -91,7 +91,7 @@ def saved() -> pd.DataFrame:
 def delete(scenario_id: int) -> None:
     database = get_database()
     with database.transaction() as cursor:
-        database.run_script(cursor, "scenario_delete", scenario_id=int(scenario_id))
+        database.run_script(cursor, "scenarios/delete", scenario_id=int(scenario_id))
 
 
 def inputs_of(stored: dict, defaults: simulator.ScenarioInputs) -> simulator.ScenarioInputs:

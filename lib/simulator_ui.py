@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import queries, scenarios, simulator
+from lib import scenarios, simulator
 from lib.formatting import format_money
 from lib.i18n import current_language, t
+from lib.warehouse import queries
 
 RULES = simulator.RULES
 URL_KEYS_PREFIXES = (

@@ -1,6 +1,7 @@
 """Streamlit building blocks shared by the pages: header, filters, tiles, chart blocks.
 
-Pages stay thin: they read the filters, call lib.queries, and hand DataFrames to these blocks.
+Pages stay thin: they read the filters, call lib.warehouse.queries, and hand DataFrames to these
+blocks.
 Data first, drawing second: one frame feeds the chart, the table and the CSV download.
 """
 
@@ -13,12 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import filters as flt
-from lib import queries
 from lib.config import REPO_DIR
 from lib.export import csv_bytes, file_slug
 from lib.formatting import format_change, format_money, format_number, format_percent_value
 from lib.i18n import current_language, name_column, t
+from lib.warehouse import filters as flt
+from lib.warehouse import queries
 
 PLOTLY_CONFIG = {
     "displaylogo": False,

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from lib import admin_ui, ingest, ui
-from lib.db import get_database
 from lib.i18n import t
+from lib.warehouse.db import get_database
 
 lang = ui.start_page()
 ui.page_header(t("admin.title"), t("admin.intro"))

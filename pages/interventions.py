@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import charts, queries, ui
+from lib import charts, ui
 from lib.i18n import t
+from lib.warehouse import queries
 
 lang = ui.start_page()
 options = queries.filter_options()

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, geo, queries, ui
+from lib import charts, geo, ui
 from lib.formatting import format_number
 from lib.i18n import t
+from lib.warehouse import queries
 
 lang = ui.start_page()
 options = queries.filter_options()

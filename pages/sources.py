@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import queries, ui
+from lib import ui
 from lib.i18n import t
+from lib.warehouse import queries
 
 lang = ui.start_page()
 figures = queries.published_figures()

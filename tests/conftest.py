@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from lib import db
-from lib.build import build
 from lib.config import get_settings
+from lib.warehouse import db
+from lib.warehouse.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,15 +1,15 @@
-"""lib.build: the demo warehouse reproduces every published total; builds are atomic."""
+"""lib.warehouse.build: the demo warehouse reproduces every published total; builds are atomic."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from lib import build as build_module
-from lib import db, queries
-from lib.build import build, ensure_warehouse
 from lib.config import get_settings
-from lib.filters import Filters
+from lib.warehouse import build as build_module
+from lib.warehouse import db, queries
+from lib.warehouse.build import build, ensure_warehouse
+from lib.warehouse.filters import Filters
 
 BUDGETS = {
     2014: 4_500_000,

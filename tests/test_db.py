@@ -1,4 +1,4 @@
-"""lib.db: the one door to SQL: named queries, bound parameters, a cursor per thread."""
+"""lib.warehouse.db: the one door to SQL: named queries, bound parameters, a cursor per thread."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import threading
 
 import pytest
 
-from lib import db
-from lib.build import build
 from lib.config import get_settings
+from lib.warehouse import db
+from lib.warehouse.build import build
 from tests.small_records import small_records
 
 
 def test_named_query_with_bound_parameters():
     frame = db.get_database().execute(
-        "beneficiaries_by_region", year=2019, regions=[6], sectors=["commerce"], sexes=["F", "M"]
+        "dashboard/beneficiaries_by_region",
+        year=2019,
+        regions=[6],
+        sectors=["commerce"],
+        sexes=["F", "M"],
     )
     casablanca = frame.set_index("region_code").loc[6]
     assert casablanca["beneficiaries"] > 0
@@ -28,17 +32,17 @@ def test_unknown_query_name_is_refused():
 def test_parameters_are_bound_not_spliced():
     hostile = ["commerce'); DROP TABLE beneficiary; --"]
     frame = db.get_database().execute(
-        "beneficiaries_by_year", regions=[6], sectors=hostile, sexes=["F"]
+        "dashboard/beneficiaries_by_year", regions=[6], sectors=hostile, sexes=["F"]
     )
     assert frame.empty
-    assert not db.get_database().execute("record_provenance").empty
+    assert not db.get_database().execute("dashboard/record_provenance").empty
 
 
 def test_results_are_cached_and_callers_get_copies():
     database = db.get_database()
-    first = database.execute("record_provenance")
+    first = database.execute("dashboard/record_provenance")
     first.loc[0, "demo"] = -1
-    assert database.execute("record_provenance").loc[0, "demo"] != -1
+    assert database.execute("dashboard/record_provenance").loc[0, "demo"] != -1
 
 
 def test_threads_each_use_their_own_cursor():
@@ -48,7 +52,7 @@ def test_threads_each_use_their_own_cursor():
     def read():
         try:
             for _ in range(20):
-                results.append(len(database.execute_uncached("reference_lists")))
+                results.append(len(database.execute_uncached("dashboard/reference_lists")))
         except Exception as error:
             errors.append(error)
 
@@ -65,15 +69,17 @@ def test_a_rebuild_is_seen_without_restarting(fresh_data_dir):
     settings = get_settings(data_dir=fresh_data_dir)
     build(settings)
     database = db.get_database(settings)
-    before = database.execute("record_provenance")["demo"].sum()
+    before = database.execute("dashboard/record_provenance")["demo"].sum()
     build(settings, records=small_records())
-    after = database.execute("record_provenance")["demo"].sum()
+    after = database.execute("dashboard/record_provenance")["demo"].sum()
     assert before > 1000 and after == 11
 
 
 def test_missing_warehouse_raises_a_clear_error(fresh_data_dir):
     with pytest.raises(db.WarehouseMissing):
-        db.get_database(get_settings(data_dir=fresh_data_dir)).execute("record_provenance")
+        db.get_database(get_settings(data_dir=fresh_data_dir)).execute(
+            "dashboard/record_provenance"
+        )
 
 
 def test_transaction_rolls_back_on_error(fresh_data_dir):
@@ -84,6 +90,8 @@ def test_transaction_rolls_back_on_error(fresh_data_dir):
         cursor.execute("DELETE FROM beneficiary")
         raise RuntimeError("abort")
     assert (
-        database.execute("record_provenance").set_index("record_table").loc["beneficiary", "demo"]
+        database.execute("dashboard/record_provenance")
+        .set_index("record_table")
+        .loc["beneficiary", "demo"]
         == 5
     )

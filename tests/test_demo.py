@@ -1,4 +1,5 @@
-"""lib.demo: the demo records add up exactly to the published figures, at any scale and seed."""
+"""lib.warehouse.demo: the demo records add up exactly to the published figures, at any scale and
+seed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import demo
+from lib.warehouse import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "data" / "seed"
@@ -152,7 +153,7 @@ def test_scale_multiplies_every_total(frames_x3):
 
 def test_columns_and_types_fit_the_schema(frames):
     con = duckdb.connect()
-    con.execute((ROOT / "lib" / "schema.sql").read_text(encoding="utf-8")).fetchall()
+    con.execute((ROOT / "lib" / "warehouse" / "schema.sql").read_text(encoding="utf-8")).fetchall()
     for table, frame in frames.items():
         described = con.execute(f"DESCRIBE {table}").fetchall()
         assert list(frame.columns) == [row[0] for row in described]

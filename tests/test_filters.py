@@ -1,11 +1,18 @@
-"""lib.filters: the URL form of a selection, and what happens to a link that cannot be read."""
+"""lib.warehouse.filters: the URL form of a selection, and what happens to a link that cannot be
+read."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.filters import FilterOptions, Filters, effective_year, parse_query_params, to_query_params
+from lib.warehouse.filters import (
+    FilterOptions,
+    Filters,
+    effective_year,
+    parse_query_params,
+    to_query_params,
+)
 
 OPTIONS = FilterOptions(
     years=(2013, 2014, 2018, 2019),

@@ -16,8 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 SOURCES = [
     *REPO.glob("app.py"),
     *REPO.glob("pages/*.py"),
-    *REPO.glob("lib/*.py"),
-    *REPO.glob("lib/templates/*.j2"),
+    *REPO.glob("lib/**/*.py"),
+    *REPO.glob("lib/**/*.j2"),
 ]
 LITERAL_KEY = re.compile(r"""["']([a-z_]+(?:\.[a-z_A-Z0-9]+)+)["']""")  # sim.error.zero_mix too
 DYNAMIC_KEY = re.compile(r"""f["']([a-z_]+(?:\.[a-z_A-Z0-9]*)+)\{""")  # f"sim.assumption.{name}"

@@ -24,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import db, ingest
-from lib.build import build
+from lib import ingest
 from lib.config import get_settings
 from lib.export import FORMULA_START, csv_bytes
+from lib.warehouse import db
+from lib.warehouse.build import build
 from tests.small_records import small_records
 
 CORPUS = Path(__file__).resolve().parent / "ingest_corpus"
@@ -584,7 +585,7 @@ def test_older_published_figures_are_accepted(shared_warehouse):
     parsed = parse(data, "published_figures", shared_warehouse)
     assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
     assert parsed.rows["source_date"].iloc[0] == pd.Timestamp("2003-01-15")
-    published = len(shared_warehouse.database.execute("published_figures"))
+    published = len(shared_warehouse.database.execute("dashboard/published_figures"))
     lines = ingest.preview(parsed, shared_warehouse.database).lines()
     assert lines == [f"chiffres publiés : {published} → {published + 1}"]
 
@@ -825,7 +826,7 @@ def test_commit_writes_one_batch_with_its_audit_record(warehouse):
     written = records(database, "beneficiary", batch_id)
     assert len(written) == 4 and not written["is_demo"].any()
     by_year = database.execute(
-        "beneficiaries_by_year",
+        "dashboard/beneficiaries_by_year",
         regions=list(range(1, 13)),
         sectors=list(SECTORS.index),
         sexes=["F", "M"],
@@ -876,7 +877,7 @@ def test_rollback_restores_the_earlier_state_exactly(demo_warehouse):
         ]
     ]
     assert checksum(database, skip=("import_batch",)) != before
-    assert database.execute("published_figures")["figure_id"].max() == 4 * 1_000_000 + 2
+    assert database.execute("dashboard/published_figures")["figure_id"].max() == 4 * 1_000_000 + 2
     for batch_id in [batch_ids[1], batch_ids[3], batch_ids[0], batch_ids[2]]:
         ingest.rollback(batch_id, database, "youssef")
     assert checksum(database, skip=("import_batch",)) == before
@@ -895,7 +896,7 @@ def test_replace_demo_removes_every_demo_record_in_the_same_transaction(demo_war
     database = demo_warehouse.database
     parsed = parse(_beneficiaries_2019(34), "beneficiaries", demo_warehouse)
     ingest.commit(parsed, database, "amina", replace_demo=True)
-    provenance = database.execute("record_provenance").set_index("record_table")
+    provenance = database.execute("dashboard/record_provenance").set_index("record_table")
     assert provenance["demo"].sum() == 0
     assert provenance.loc["beneficiary", "imported"] == 34
     cursor = database.connection().cursor()
@@ -915,7 +916,7 @@ def test_a_failed_commit_leaves_nothing(warehouse, monkeypatch):
     parsed = parse(_beneficiaries_2019(3), "beneficiaries", warehouse)
 
     def broken(cursor, name, **params):
-        if name == "refresh_aggregates":
+        if name == "build/refresh_aggregates":
             raise RuntimeError("disk full")
         return db.run_script(cursor, name, **params)
 
@@ -990,7 +991,7 @@ def test_imports_committed_at_the_same_moment_all_land_or_are_refused_whole(ware
     assert sorted(outcomes, key=str) == [1, 2, 3, "ingest.error.already_imported"]
     audit = ingest.batches(database)
     assert sorted(audit["row_count"]) == [200, 201, 202]
-    provenance = database.execute("record_provenance").set_index("record_table")
+    provenance = database.execute("dashboard/record_provenance").set_index("record_table")
     assert provenance.loc["beneficiary", "imported"] == 603
 
 
@@ -1026,7 +1027,7 @@ def test_a_formula_in_a_text_cell_is_kept_as_text_and_neutralised_on_export(ware
     assert parsed.ok
     assert "ingest.warning.formula_text" in {problem.key for problem in parsed.warnings}
     ingest.commit(parsed, warehouse.database, "amina")
-    figures = warehouse.database.execute("published_figures")
+    figures = warehouse.database.execute("dashboard/published_figures")
     assert '=HYPERLINK("http://x")' in set(figures["quote"])  # stored as written
     assert not [c for c in _cells(csv_bytes(figures)) if c.startswith(FORMULA_START)]
 

@@ -1,11 +1,11 @@
-"""lib.kpis: the tiles' values, previous values and years."""
+"""lib.warehouse.kpis: the tiles' values, previous values and years."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lib import kpis
+from lib.warehouse import kpis
 
 BY_YEAR = pd.DataFrame(
     {

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import db, public_data
-from lib.build import build
+from lib import public_data
 from lib.config import get_settings
 from lib.publish import publish
+from lib.warehouse import db
+from lib.warehouse.build import build
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 COUNT_COLUMNS = ("beneficiaries", "placements", "interventions")

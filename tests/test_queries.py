@@ -1,13 +1,14 @@
-"""lib.queries on a tiny hand-made warehouse: exact values for every query the pages use."""
+"""lib.warehouse.queries on a tiny hand-made warehouse: exact values for every query the pages
+use."""
 
 from __future__ import annotations
 
 import pytest
 
-from lib import db, queries
-from lib.build import build
 from lib.config import get_settings
-from lib.filters import Filters
+from lib.warehouse import db, queries
+from lib.warehouse.build import build
+from lib.warehouse.filters import Filters
 from tests.small_records import small_records
 
 

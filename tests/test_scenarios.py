@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lib import db, scenarios, simulator
-from lib.build import build
+from lib import scenarios, simulator
 from lib.config import get_settings
+from lib.warehouse import db
+from lib.warehouse.build import build
 
 NAMES = {"region": {"5": "Béni Mellal-Khénifra"}, "sector": {"agriculture": "Agriculture"}}
 

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from lib import queries
-from lib.filters import FilterOptions, Filters, to_query_params
 from lib.i18n import t
+from lib.warehouse import queries
+from lib.warehouse.filters import FilterOptions, Filters, to_query_params
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
@@ -141,7 +141,8 @@ def candidate_selections(year: int = 2019) -> Iterable[Filters]:
 def find_selection(wanted: Callable[[Filters], bool], year: int = 2019) -> Filters:
     """The first candidate selection of the demo data for which ``wanted`` holds.
 
-    Asked of lib.queries, so a test does not depend on which combination the demo generator
+    Asked of lib.warehouse.queries, so a test does not depend on which combination the demo
+    generator
     happened to leave empty; fails if there is none.
     """
     for selection in candidate_selections(year):

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import auth, db
-from lib.build import build
+from lib import auth
 from lib.config import get_settings
+from lib.warehouse import db
+from lib.warehouse.build import build
 from tests.small_records import small_records
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import auth, db, queries
-from lib.build import build
+from lib import auth
 from lib.config import get_settings
-from lib.filters import Filters
+from lib.warehouse import db, queries
+from lib.warehouse.build import build
+from lib.warehouse.filters import Filters
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 HEADER = (

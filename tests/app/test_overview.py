@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lib import queries
-from lib.filters import Filters
 from lib.formatting import format_money_short, format_number
+from lib.warehouse import queries
+from lib.warehouse.filters import Filters
 from tests.app.helpers import (
     BAD_PARAMS,
     NBSP,

@@ -6,7 +6,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lib import queries, ui
+from lib import ui
+from lib.warehouse import queries
 from tests.app.helpers import PAGES, REPO, assert_clean, fr, new_app, texts
 
 TITLES = {

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import db
-from lib.build import build
 from lib.config import get_settings
+from lib.warehouse import db
+from lib.warehouse.build import build
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

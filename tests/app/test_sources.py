@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lib import queries
+from lib.warehouse import queries
 from tests.app.helpers import (
     BAD_PARAMS,
     assert_clean,

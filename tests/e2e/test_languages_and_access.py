@@ -10,9 +10,10 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from lib import auth, db, i18n
-from lib.build import build
+from lib import auth, i18n
 from lib.config import get_settings
+from lib.warehouse import db
+from lib.warehouse.build import build
 from tests.e2e.server import CHROMIUM, REPO, chromium_context, running_server, settle
 from tests.small_records import small_records
 

@@ -7,7 +7,7 @@ regions and royal hand-overs, placements, CAPC interventions) holds exactly, mul
 is drawn from plausible distributions with ``numpy.random.default_rng(seed)``, so the same
 (scale, seed) always gives the same frames. Pure: no streamlit, vectorised (no loop per record).
 
-    python -m lib.demo --scale N [--seed S] [--out DIR]
+    python -m lib.warehouse.demo --scale N [--seed S] [--out DIR]
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ WEEKDAY_WEIGHT = (1.0, 1.0, 1.0, 1.0, 0.9, 0.3, 0.05)  # Monday..Sunday: centres
 FIRST_YEAR_SHARE = (0.42, 0.48)  # activity grew from 2018 to 2019
 OLD_CENTRE_BOOST = 1.5  # centres operating in 2015 are better known and busier
 
-COLUMNS = {  # exactly the columns of lib/schema.sql, in order
+COLUMNS = {  # exactly the columns of lib/warehouse/schema.sql, in order
     "beneficiary": (
         "beneficiary_id",
         "programme_year",
@@ -428,7 +428,9 @@ def _frame(table: str, cols: dict, categories: dict) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.warehouse.demo", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--scale", type=int, default=1, help="multiply every total by N")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, help="write <table>.parquet files to this folder")

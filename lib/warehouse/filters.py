@@ -38,7 +38,8 @@ class Filters:
     sexes: tuple[str, ...] = ()
 
     def sql_params(self, options: FilterOptions) -> dict:
-        """Explicit lists for the bound parameters of lib/sql (all values where none is chosen)."""
+        """Explicit lists for the bound parameters of lib/warehouse/sql (all values where none is
+        chosen)."""
         return {
             "regions": list(self.regions or options.regions),
             "sectors": list(self.sectors or options.sectors),

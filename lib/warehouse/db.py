@@ -1,6 +1,7 @@
 """The one door to SQL (as Datasette's ``Database.execute``).
 
-Only this module opens DuckDB connections. Queries are named files in ``lib/sql/`` run with
+Only this module opens DuckDB connections. Queries are named files in ``lib/warehouse/sql/`` run
+with
 bound parameters; each call takes its own cursor, so Streamlit's session threads never share
 one. Results are cached per warehouse version: a rebuild (a new file put in place with
 ``os.replace``) or a committed write changes the version and so empties the cache.
@@ -25,12 +26,12 @@ RESULT_CACHE_SIZE = 512
 
 
 class WarehouseMissing(RuntimeError):
-    """The warehouse file does not exist (build it with ``python -m lib.build``)."""
+    """The warehouse file does not exist (build it with ``python -m lib.warehouse.build``)."""
 
 
 @cache
 def load_sql(name: str) -> str:
-    """The text of ``lib/sql/<name>.sql``."""
+    """The text of ``lib/warehouse/sql/<name>.sql``."""
     path = SQL_DIR / f"{name}.sql"
     if not path.is_file():
         raise KeyError(f"no query named {name!r} in {SQL_DIR}")
@@ -44,7 +45,8 @@ def _statements(script: str) -> list[str]:
 
 
 def run_script(cursor: duckdb.DuckDBPyConnection, query_name: str, **params) -> None:
-    """Run every statement of ``lib/sql/<query_name>.sql``, each with the parameters it names."""
+    """Run every statement of ``lib/warehouse/sql/<query_name>.sql``, each with the parameters it
+    names."""
     for statement in _statements(load_sql(query_name)):
         used = {name: value for name, value in params.items() if f"${name}" in statement}
         cursor.execute(statement.rstrip(";"), used or None)

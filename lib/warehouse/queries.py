@@ -1,14 +1,15 @@
-"""What pages call: one typed function per named query in lib/sql, each returning a DataFrame.
+"""What pages call: one typed function per named query in lib/warehouse/sql, each returning a
+DataFrame.
 
-Results are cached by ``lib.db`` per warehouse version, so these functions stay thin.
+Results are cached by ``lib.warehouse.db`` per warehouse version, so these functions stay thin.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from lib.db import get_database
-from lib.filters import FilterOptions, Filters
+from lib.warehouse.db import get_database
+from lib.warehouse.filters import FilterOptions, Filters
 
 
 def _run(query_name: str, **params) -> pd.DataFrame:
@@ -17,7 +18,7 @@ def _run(query_name: str, **params) -> pd.DataFrame:
 
 def reference_lists() -> pd.DataFrame:
     """Regions, sectors, intervention types and record years: kind, code, name_fr/ar/en."""
-    return _run("reference_lists")
+    return _run("dashboard/reference_lists")
 
 
 def filter_options() -> FilterOptions:
@@ -42,37 +43,41 @@ def names(kind: str, lang: str) -> dict[str, str]:
 
 def beneficiaries_by_year(filters: Filters, options: FilterOptions) -> pd.DataFrame:
     """year, beneficiaries, budget_mad, women, regions_covered, moussalaha, royal_handover."""
-    return _run("beneficiaries_by_year", **filters.sql_params(options))
+    return _run("dashboard/beneficiaries_by_year", **filters.sql_params(options))
 
 
 def placements_by_year(filters: Filters, options: FilterOptions) -> pd.DataFrame:
     """year, placements, women, men."""
-    return _run("placements_by_year", **filters.sql_params(options))
+    return _run("dashboard/placements_by_year", **filters.sql_params(options))
 
 
 def interventions_by_year(filters: Filters, options: FilterOptions) -> pd.DataFrame:
     """year, interventions (interventions carry no sector)."""
     params = filters.sql_params(options)
     params.pop("sectors")
-    return _run("interventions_by_year", **params)
+    return _run("dashboard/interventions_by_year", **params)
 
 
 def beneficiaries_by_region(filters: Filters, options: FilterOptions) -> pd.DataFrame:
     """All 12 regions for the filters' year: beneficiaries, budget_mad, women, populations."""
-    return _run("beneficiaries_by_region", year=filters.year, **filters.sql_params(options))
+    return _run(
+        "dashboard/beneficiaries_by_region", year=filters.year, **filters.sql_params(options)
+    )
 
 
 def beneficiaries_by_sector(filters: Filters, options: FilterOptions) -> pd.DataFrame:
     """Every sector for the filters' year: beneficiaries, budget_mad, women."""
-    return _run("beneficiaries_by_sector", year=filters.year, **filters.sql_params(options))
+    return _run(
+        "dashboard/beneficiaries_by_sector", year=filters.year, **filters.sql_params(options)
+    )
 
 
 def placements_by_region(filters: Filters, options: FilterOptions) -> pd.DataFrame:
-    return _run("placements_by_region", year=filters.year, **filters.sql_params(options))
+    return _run("dashboard/placements_by_region", year=filters.year, **filters.sql_params(options))
 
 
 def placements_by_sector(filters: Filters, options: FilterOptions) -> pd.DataFrame:
-    return _run("placements_by_sector", year=filters.year, **filters.sql_params(options))
+    return _run("dashboard/placements_by_sector", year=filters.year, **filters.sql_params(options))
 
 
 def _intervention_params(filters: Filters, options: FilterOptions, years: list[int]) -> dict:
@@ -82,31 +87,33 @@ def _intervention_params(filters: Filters, options: FilterOptions, years: list[i
 
 
 def interventions_by_type(filters, options, years: list[int]) -> pd.DataFrame:
-    return _run("interventions_by_type", **_intervention_params(filters, options, years))
+    return _run("dashboard/interventions_by_type", **_intervention_params(filters, options, years))
 
 
 def interventions_by_centre(filters, options, years: list[int]) -> pd.DataFrame:
-    return _run("interventions_by_centre", **_intervention_params(filters, options, years))
+    return _run(
+        "dashboard/interventions_by_centre", **_intervention_params(filters, options, years)
+    )
 
 
 def interventions_by_month(filters, options, years: list[int]) -> pd.DataFrame:
-    return _run("interventions_by_month", **_intervention_params(filters, options, years))
+    return _run("dashboard/interventions_by_month", **_intervention_params(filters, options, years))
 
 
 def published_figures() -> pd.DataFrame:
-    return _run("published_figures")
+    return _run("dashboard/published_figures")
 
 
 def reconciliation() -> pd.DataFrame:
     """Published figures the warehouse can compute, with both values side by side."""
-    frame = _run("reconciliation")
+    frame = _run("dashboard/reconciliation")
     frame["matches"] = (frame["published_value"] - frame["warehouse_value"]).abs() < 0.5
     return frame
 
 
 def record_provenance() -> pd.DataFrame:
     """record_table, demo, imported: how many records of each kind are demo data."""
-    return _run("record_provenance")
+    return _run("dashboard/record_provenance")
 
 
 def holds_real_records() -> bool:
@@ -128,7 +135,7 @@ def published_lookup() -> dict[tuple[str, str, str], dict]:
 
 
 def _years_of(record_table: str) -> tuple[int, ...]:
-    frame = _run("record_years")
+    frame = _run("dashboard/record_years")
     return tuple(int(y) for y in frame.loc[frame["record_table"] == record_table, "year"])
 
 

@@ -4,7 +4,7 @@ The build writes a temporary file in the same folder and puts it in place with
 ``os.replace``: readers see the old warehouse or the new one, never half of one, and a failed
 build leaves the previous warehouse intact. Same seed, same records: the build is repeatable.
 
-    python -m lib.build [--scale N] [--seed S] [--if-missing]
+    python -m lib.warehouse.build [--scale N] [--seed S] [--if-missing]
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib import demo
 from lib.config import Settings, get_settings
-from lib.db import connect_file, run_script
+from lib.warehouse import demo
+from lib.warehouse.db import connect_file, run_script
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
 RECORD_TABLES = ("beneficiary", "placement", "intervention")
@@ -65,9 +65,9 @@ def build(
         con = connect_file(temporary)
         try:
             con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            run_script(con, "load_seed", seed_dir=str(settings.seed_dir))
+            run_script(con, "build/load_seed", seed_dir=str(settings.seed_dir))
             _insert_records(con, records)
-            run_script(con, "refresh_aggregates")
+            run_script(con, "build/refresh_aggregates")
             _write_build_info(con, scale, seed)
             con.execute("CHECKPOINT")
         finally:
