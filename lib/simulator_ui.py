@@ -1,6 +1,7 @@
 """Streamlit side of the what-if simulator: widget state <-> ScenarioInputs, and the controls.
 
-The model is ``lib.simulator`` (pure); saved scenarios are ``lib.scenarios``. Widget values
+The model is ``lib.simulator.model`` (pure); saved scenarios are ``lib.simulator.scenarios``.
+Widget values
 live in ``st.session_state`` under ``sim_*`` keys; loading a scenario (from the URL, a saved
 one, another reference year) writes those keys in a callback, before the widgets are drawn.
 """
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import scenarios, simulator
 from lib.formatting import format_money
 from lib.i18n import current_language, t
+from lib.simulator import model as simulator
+from lib.simulator import scenarios
 from lib.warehouse import queries
 
 RULES = simulator.RULES

@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib import charts, geo, scenarios, simulator, ui
+from lib import charts, geo, ui
 from lib import simulator_ui as sim
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
+from lib.simulator import model as simulator
+from lib.simulator import scenarios
 from lib.warehouse import queries
 
 lang = ui.start_page()

@@ -1,11 +1,12 @@
-"""lib.scenarios: saved scenarios and the simulator's messages written out in French."""
+"""lib.simulator.scenarios: saved scenarios and the simulator's messages written out in French."""
 
 from __future__ import annotations
 
 import pytest
 
-from lib import scenarios, simulator
 from lib.config import get_settings
+from lib.simulator import model as simulator
+from lib.simulator import scenarios
 from lib.warehouse import db
 from lib.warehouse.build import build
 

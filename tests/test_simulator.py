@@ -1,4 +1,4 @@
-"""lib.simulator: the what-if budget model (properties with hypothesis, exact unit tests)."""
+"""lib.simulator.model: the what-if budget model (properties with hypothesis, exact unit tests)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 if str(REPO_DIR) not in sys.path:  # lets `pytest tests/test_simulator.py` run from anywhere
     sys.path.insert(0, str(REPO_DIR))
 
-from lib.simulator import (  # noqa: E402
+from lib.simulator.model import (  # noqa: E402
     REGION_CODES,
     RULES,
     SECTORS,

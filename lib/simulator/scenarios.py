@@ -1,6 +1,6 @@
 """Saved what-if scenarios, and the words the simulator page writes about them.
 
-No streamlit here: the page calls these functions; the model itself is ``lib.simulator``.
+No streamlit here: the page calls these functions; the model itself is ``lib.simulator.model``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from lib import simulator
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
+from lib.simulator import model as simulator
 from lib.warehouse.db import get_database
 
 MAX_NAME_LENGTH = 80
