@@ -1,7 +1,7 @@
 """Streamlit side of the what-if simulator: widget state <-> ScenarioInputs, and the controls.
 
-The model is ``lib.simulator.model`` (pure); saved scenarios are ``lib.simulator.scenarios``.
-Widget values
+The model is ``lib.simulator`` (pure); saved scenarios are ``lib.simulator.scenarios``. Widget
+values
 live in ``st.session_state`` under ``sim_*`` keys; loading a scenario (from the URL, a saved
 one, another reference year) writes those keys in a callback, before the widgets are drawn.
 """
@@ -12,11 +12,12 @@ import streamlit as st
 
 from lib.formatting import format_money
 from lib.i18n import current_language, t
-from lib.simulator import model as simulator
 from lib.simulator import scenarios
+from lib.simulator.inputs import REGION_CODES, RULES, SECTORS, ScenarioError, ScenarioInputs
+from lib.simulator.reference import default_inputs, reference_mean_grants, reference_sector_mix
 from lib.warehouse import queries
 
-RULES = simulator.RULES
+RULES = RULES
 URL_KEYS_PREFIXES = (
     "envelope",
     "year",
@@ -35,55 +36,51 @@ def names() -> dict[str, dict[str, str]]:
     return {"region": queries.names("region", lang), "sector": queries.names("sector", lang)}
 
 
-def say(error: simulator.ScenarioError) -> str:
+def say(error: ScenarioError) -> str:
     return scenarios.message(error.key, error.params, current_language(), names())
 
 
-def defaults_for(year: int) -> simulator.ScenarioInputs:
-    return simulator.default_inputs(
-        scenarios.reference_frame(year), scenarios.regions_frame(), year
-    )
+def defaults_for(year: int) -> ScenarioInputs:
+    return default_inputs(scenarios.reference_frame(year), scenarios.regions_frame(), year)
 
 
-def load(inputs: simulator.ScenarioInputs) -> None:
+def load(inputs: ScenarioInputs) -> None:
     """Put a scenario's inputs into the widgets' state."""
     state = st.session_state
     state["sim_envelope"] = float(inputs.envelope_mad)
     state["sim_year"] = inputs.reference_year
     state["sim_rule"] = inputs.rule
     state["sim_regions"] = sorted(inputs.included_regions)
-    grants = simulator.reference_mean_grants(scenarios.reference_frame(inputs.reference_year))
-    for sector in simulator.SECTORS:
+    grants = reference_mean_grants(scenarios.reference_frame(inputs.reference_year))
+    for sector in SECTORS:
         # Full precision: a rounded default would read as a changed assumption.
         state[f"sim_grant_{sector}"] = float(inputs.mean_grant_mad.get(sector, grants[sector]))
-    mix = inputs.sector_mix or simulator.reference_sector_mix(
+    mix = inputs.sector_mix or reference_sector_mix(
         scenarios.reference_frame(inputs.reference_year)
     )
     total = sum(mix.values()) or 1.0
     state["sim_mix_custom"] = inputs.sector_mix is not None
-    for sector in simulator.SECTORS:
+    for sector in SECTORS:
         state[f"sim_mix_{sector}"] = round(100 * mix.get(sector, 0.0) / total, 1)
     weights = inputs.custom_weights or {}
-    for code in simulator.REGION_CODES:
+    for code in REGION_CODES:
         state[f"sim_weight_{code}"] = float(weights.get(code, 1.0))
     state["sim_women_min"] = round(100 * inputs.women_min_share, 1)
     state["sim_min_per_region"] = int(inputs.min_per_region)
 
 
-def from_state() -> simulator.ScenarioInputs:
+def from_state() -> ScenarioInputs:
     """The inputs the widgets show (raises ScenarioError for impossible ones)."""
     state = st.session_state
     custom_mix = state["sim_mix_custom"]
-    return simulator.ScenarioInputs(
+    return ScenarioInputs(
         envelope_mad=state["sim_envelope"],
         reference_year=state["sim_year"],
         included_regions=frozenset(state["sim_regions"]),
         rule=state["sim_rule"],
-        mean_grant_mad={s: state[f"sim_grant_{s}"] for s in simulator.SECTORS},
-        sector_mix={s: state[f"sim_mix_{s}"] / 100 for s in simulator.SECTORS}
-        if custom_mix
-        else None,
-        custom_weights={c: state[f"sim_weight_{c}"] for c in simulator.REGION_CODES}
+        mean_grant_mad={s: state[f"sim_grant_{s}"] for s in SECTORS},
+        sector_mix={s: state[f"sim_mix_{s}"] / 100 for s in SECTORS} if custom_mix else None,
+        custom_weights={c: state[f"sim_weight_{c}"] for c in REGION_CODES}
         if state["sim_rule"] == "custom"
         else None,
         women_min_share=state["sim_women_min"] / 100,
@@ -107,8 +104,8 @@ def first_load(years: tuple[int, ...]) -> None:
         asked = {}  # a scenario read against another year than the one meant would mislead
     defaults = defaults_for(year)
     try:
-        inputs = simulator.ScenarioInputs.from_query_params(asked, defaults) if asked else defaults
-    except simulator.ScenarioError as error:
+        inputs = ScenarioInputs.from_query_params(asked, defaults) if asked else defaults
+    except ScenarioError as error:
         st.session_state["sim_problem"] = t("sim.bad_link", reason=say(error))
         inputs = defaults
     load(inputs)
@@ -126,11 +123,11 @@ def open_saved(stored: dict) -> None:
     year = int(stored.get("year", max(queries.programme_years())))
     try:
         load(scenarios.inputs_of(stored, defaults_for(year)))
-    except simulator.ScenarioError as error:
+    except ScenarioError as error:
         st.session_state["sim_problem"] = t("sim.bad_saved", reason=say(error))
 
 
-def sync_url(inputs: simulator.ScenarioInputs) -> None:
+def sync_url(inputs: ScenarioInputs) -> None:
     others = {
         k: v for k, v in st.query_params.to_dict().items() if not k.startswith(URL_KEYS_PREFIXES)
     }
@@ -162,7 +159,7 @@ def controls(years: tuple[int, ...]) -> None:
     top[2].selectbox(t("sim.rule"), RULES, key="sim_rule", format_func=lambda r: t(f"sim.rule_{r}"))
     st.multiselect(
         t("sim.regions"),
-        simulator.REGION_CODES,
+        REGION_CODES,
         key="sim_regions",
         format_func=lambda c: region_names[str(c)],
         help=t("sim.regions_help"),
@@ -170,13 +167,13 @@ def controls(years: tuple[int, ...]) -> None:
     if st.session_state["sim_rule"] == "custom":
         with st.expander(t("sim.weights"), expanded=True):
             columns = st.columns(4)
-            for index, code in enumerate(simulator.REGION_CODES):
+            for index, code in enumerate(REGION_CODES):
                 columns[index % 4].number_input(
                     region_names[str(code)], min_value=0.0, step=1.0, key=f"sim_weight_{code}"
                 )
     with st.expander(t("sim.grants")):
         columns = st.columns(4)
-        for index, sector in enumerate(simulator.SECTORS):
+        for index, sector in enumerate(SECTORS):
             columns[index % 4].number_input(
                 sector_names[sector],
                 min_value=0.0,
@@ -188,7 +185,7 @@ def controls(years: tuple[int, ...]) -> None:
         st.toggle(t("sim.mix_custom"), key="sim_mix_custom", help=t("sim.mix_help"))
         if st.session_state["sim_mix_custom"]:
             columns = st.columns(4)
-            for index, sector in enumerate(simulator.SECTORS):
+            for index, sector in enumerate(SECTORS):
                 columns[index % 4].slider(
                     sector_names[sector],
                     0.0,

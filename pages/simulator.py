@@ -9,8 +9,10 @@ from lib import charts, geo, ui
 from lib import simulator_ui as sim
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
-from lib.simulator import model as simulator
 from lib.simulator import scenarios
+from lib.simulator.assumptions import describe_assumptions
+from lib.simulator.inputs import ScenarioError
+from lib.simulator.model import simulate
 from lib.warehouse import queries
 
 lang = ui.start_page()
@@ -92,7 +94,7 @@ def results(result, reference, names) -> None:
     st.dataframe(ui.display_table(table), hide_index=True)
     ui.download(table, t("sim.title"), "scenario_table")
     st.subheader(t("sim.assumptions"))
-    assumptions = simulator.describe_assumptions(result.inputs, reference)
+    assumptions = describe_assumptions(result.inputs, reference)
     st.markdown("\n".join(f"- {scenarios.message(k, p, lang, names)}" for k, p in assumptions))
 
 
@@ -102,8 +104,8 @@ def workbench() -> None:
     try:
         inputs = sim.from_state()
         reference = scenarios.reference_frame(inputs.reference_year)
-        result = simulator.simulate(inputs, reference, scenarios.regions_frame())
-    except simulator.ScenarioError as error:
+        result = simulate(inputs, reference, scenarios.regions_frame())
+    except ScenarioError as error:
         st.error(sim.say(error), icon=":material/error:")
         return
     sim.sync_url(inputs)
@@ -167,7 +169,7 @@ else:
         for row in saved[saved["name"].isin(chosen)].to_dict(orient="records"):
             year = int(row["inputs"]["year"])
             inputs = scenarios.inputs_of(row["inputs"], sim.defaults_for(year))
-            compared[row["name"]] = simulator.simulate(
+            compared[row["name"]] = simulate(
                 inputs, scenarios.reference_frame(year), scenarios.regions_frame()
             )
         st.dataframe(scenarios.comparison_table(compared, lang))

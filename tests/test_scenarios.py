@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from lib.config import get_settings
-from lib.simulator import model as simulator
 from lib.simulator import scenarios
+from lib.simulator.inputs import ScenarioInputs
+from lib.simulator.model import simulate
+from lib.simulator.reference import default_inputs
 from lib.warehouse import db
 from lib.warehouse.build import build
 
 NAMES = {"region": {"5": "Béni Mellal-Khénifra"}, "sector": {"agriculture": "Agriculture"}}
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_messages_write_codes_as_names_and_money_in_mad():
@@ -35,16 +41,13 @@ def test_messages_write_codes_as_names_and_money_in_mad():
 
 
 def test_every_simulator_message_key_has_a_french_text():
-    import inspect
     import re
 
     from lib.i18n import catalog
 
-    keys = set(re.findall(r'"(sim\.(?:error|assumption)\.[a-z_]+)"', inspect.getsource(simulator)))
-    keys |= {
-        f"sim.assumption.{name}"
-        for name in re.findall(r'add\("([a-z_]+)"', inspect.getsource(simulator))
-    }
+    source = "\n".join(path.read_text() for path in (REPO / "lib" / "simulator").glob("*.py"))
+    keys = set(re.findall(r'"(sim\.(?:error|assumption)\.[a-z_]+)"', source))
+    keys |= {f"sim.assumption.{name}" for name in re.findall(r'add\("([a-z_]+)"', source)}
     missing = sorted(key for key in keys if key not in catalog("fr"))
     assert not missing, missing
 
@@ -58,23 +61,23 @@ def writable(fresh_data_dir):
 
 def test_save_list_replace_and_delete(writable):
     reference = scenarios.reference_frame(2019)
-    inputs = simulator.default_inputs(reference, scenarios.regions_frame(), 2019)
-    result = simulator.simulate(inputs, reference, scenarios.regions_frame())
+    inputs = default_inputs(reference, scenarios.regions_frame(), 2019)
+    result = simulate(inputs, reference, scenarios.regions_frame())
     scenarios.save("Référence", "Direction", inputs, result)
     scenarios.save("Référence", "Analyste", inputs, result)  # same name: replaced
     saved = scenarios.saved()
     assert saved["name"].tolist() == ["Référence"] and saved["author"].tolist() == ["Analyste"]
     assert saved["results"][0]["beneficiaries"] == 478
     again = scenarios.inputs_of(saved["inputs"][0], inputs)
-    assert simulator.simulate(again, reference, scenarios.regions_frame()).beneficiaries == 478
+    assert simulate(again, reference, scenarios.regions_frame()).beneficiaries == 478
     scenarios.delete(int(saved["scenario_id"][0]))
     assert scenarios.saved().empty
 
 
 def test_a_scenario_needs_a_name(writable):
     reference = scenarios.reference_frame(2019)
-    inputs = simulator.default_inputs(reference, scenarios.regions_frame(), 2019)
-    result = simulator.simulate(inputs, reference, scenarios.regions_frame())
+    inputs = default_inputs(reference, scenarios.regions_frame(), 2019)
+    result = simulate(inputs, reference, scenarios.regions_frame())
     with pytest.raises(scenarios.ScenarioNameError):
         scenarios.save("   ", "x", inputs, result)
 
@@ -82,12 +85,12 @@ def test_a_scenario_needs_a_name(writable):
 def test_comparison_table_puts_scenarios_side_by_side(writable):
     reference = scenarios.reference_frame(2019)
     regions = scenarios.regions_frame()
-    base = simulator.default_inputs(reference, regions, 2019)
-    bigger = simulator.ScenarioInputs.from_query_params({"envelope": "15000000"}, base)
+    base = default_inputs(reference, regions, 2019)
+    bigger = ScenarioInputs.from_query_params({"envelope": "15000000"}, base)
     table = scenarios.comparison_table(
         {
-            "A": simulator.simulate(base, reference, regions),
-            "B": simulator.simulate(bigger, reference, regions),
+            "A": simulate(base, reference, regions),
+            "B": simulate(bigger, reference, regions),
         },
         "fr",
     )

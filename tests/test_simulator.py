@@ -1,4 +1,4 @@
-"""lib.simulator.model: the what-if budget model (properties with hypothesis, exact unit tests)."""
+"""lib.simulator: the what-if budget model (properties with hypothesis, exact unit tests)."""
 
 from __future__ import annotations
 
@@ -20,19 +20,10 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 if str(REPO_DIR) not in sys.path:  # lets `pytest tests/test_simulator.py` run from anywhere
     sys.path.insert(0, str(REPO_DIR))
 
-from lib.simulator.model import (  # noqa: E402
-    REGION_CODES,
-    RULES,
-    SECTORS,
-    ScenarioError,
-    ScenarioInputs,
-    ScenarioResult,
-    default_inputs,
-    describe_assumptions,
-    reference_mean_grants,
-    reference_sector_mix,
-    simulate,
-)
+from lib.simulator.assumptions import describe_assumptions  # noqa: E402
+from lib.simulator.inputs import REGION_CODES, RULES, SECTORS, ScenarioError, ScenarioInputs  # noqa: E402
+from lib.simulator.model import ScenarioResult, simulate  # noqa: E402
+from lib.simulator.reference import default_inputs, reference_mean_grants, reference_sector_mix  # noqa: E402
 
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 QUICK = settings(PROPERTY, max_examples=50)  # for properties that are cheap to get right

@@ -59,651 +59,23 @@ translates them; region and sector parameters are codes, money is in MAD, shares
 
 from __future__ import annotations
 
-import heapq
 import math
-import numbers
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-SECTORS: tuple[str, ...] = (
-    "commerce",
-    "industrie",
-    "services",
-    "artisanat",
-    "restauration",
-    "agriculture",
-    "batiment",
+from lib.simulator.allocation import (
+    longest_prefix,
+    region_weights,
+    sector_mix,
+    snap,
+    women_per_cell,
 )
-REGION_CODES: tuple[int, ...] = tuple(range(1, 13))
-RULES: tuple[str, ...] = ("reference", "population", "equal", "custom")
-REFERENCE_COLUMNS = ("region_code", "sector_code", "beneficiaries", "women", "grant_mad_total")
-REGION_COLUMNS = ("code", "population_2024")
-MAX_GRANT_DENOMINATOR = 10**6
-MAX_ENVELOPE_MAD = 1e12  # keeps every count far below 2**53 (grants are at least 1 MAD)
-MIN_GRANT_MAD = 1.0
-
-_SECTOR_INDEX = {code: i for i, code in enumerate(SECTORS)}
-
-_MESSAGES = {
-    "sim.error.negative_envelope": "The envelope must be a number of MAD >= 0, not {envelope}.",
-    "sim.error.envelope_too_large": (
-        "The envelope of {envelope:g} MAD exceeds the model's limit of {maximum:g} MAD."
-    ),
-    "sim.error.no_region": "At least one region must be included.",
-    "sim.error.unknown_region": "Unknown region code: {region}.",
-    "sim.error.unknown_sector": "Unknown sector code: {sector}.",
-    "sim.error.unknown_rule": "Unknown allocation rule {rule!r}; expected one of {allowed}.",
-    "sim.error.negative_weight": "The weight of region {region} must be >= 0, not {weight}.",
-    "sim.error.zero_weights": "Under rule {rule!r} the weights of the included regions sum to 0.",
-    "sim.error.non_positive_grant": (
-        "The mean grant of sector {sector} must be at least {minimum:g} MAD, not {value}."
-    ),
-    "sim.error.share_out_of_range": "The share of sector {sector} must lie in [0, 1], not {value}.",
-    "sim.error.zero_mix": "The sector mix sums to 0.",
-    "sim.error.women_share_out_of_range": (
-        "The minimum share of women must lie in [0, 1], not {value}."
-    ),
-    "sim.error.negative_floor": (
-        "The minimum number of beneficiaries per region must be a whole number >= 0, not {value}."
-    ),
-    "sim.error.floor_unaffordable": (
-        "{min_per_region} beneficiaries in each of the {regions} included regions cost "
-        "{required:.0f} MAD, more than the envelope of {envelope:.0f} MAD."
-    ),
-    "sim.error.bad_param": "Malformed scenario parameter {name}={value!r}.",
-    "sim.error.missing_param": "Missing scenario parameter {name}.",
-    "sim.error.reference_columns": "The reference data lacks the columns: {columns}.",
-    "sim.error.reference_values": "The reference data has invalid values in column {column}.",
-    "sim.error.empty_reference": "The reference year {year} has no beneficiaries.",
-}
-
-
-class ScenarioError(ValueError):
-    """Impossible scenario inputs: ``key`` and ``params`` for translation, English ``str``."""
-
-    def __init__(self, key: str, params: Mapping[str, Any] | None = None) -> None:
-        self.key = key
-        self.params = dict(params or {})
-        template = _MESSAGES.get(key)
-        try:
-            text = template.format(**self.params) if template else f"{key} {self.params}"
-        except (KeyError, IndexError, ValueError):
-            text = f"{key} {self.params}"
-        super().__init__(text)
-
-    def __reduce__(self):
-        return (type(self), (self.key, self.params))
-
-
-# ---------------------------------------------------------------------------------------------
-# Inputs
-
-
-def _finite(value: Any, name: str) -> float:
-    """A finite float, or ScenarioError bad_param."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ScenarioError("sim.error.bad_param", {"name": name, "value": str(value)})
-    number = float(value)
-    if not math.isfinite(number):
-        raise ScenarioError("sim.error.bad_param", {"name": name, "value": str(value)})
-    return number
-
-
-def _whole(value: Any, name: str) -> int:
-    """An int (an integral float is accepted), or ScenarioError bad_param."""
-    if isinstance(value, bool):
-        raise ScenarioError("sim.error.bad_param", {"name": name, "value": str(value)})
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
-        return int(value)
-    raise ScenarioError("sim.error.bad_param", {"name": name, "value": str(value)})
-
-
-def _region(value: Any) -> int:
-    try:
-        code = _whole(value, "region")
-    except ScenarioError:
-        raise ScenarioError("sim.error.unknown_region", {"region": str(value)}) from None
-    if code not in REGION_CODES:
-        raise ScenarioError("sim.error.unknown_region", {"region": code})
-    return code
-
-
-def _sector(value: Any) -> str:
-    if value not in _SECTOR_INDEX:
-        raise ScenarioError("sim.error.unknown_sector", {"sector": str(value)})
-    return value
-
-
-@dataclass(frozen=True)
-class ScenarioInputs:
-    """Everything a scenario depends on besides the reference data (validated on creation).
-
-    ``mean_grant_mad``: sector -> MAD; a sector left out takes the reference mean.
-    ``sector_mix``: None for the reference mix (per region), else a national mix sector ->
-    share in [0, 1] (missing sectors 0; normalised). ``custom_weights``: region -> weight >= 0,
-    used by rule ``custom`` only. Mappings are stored read-only, in a canonical order.
-    """
-
-    envelope_mad: float
-    reference_year: int
-    included_regions: frozenset[int]
-    rule: str = "reference"
-    mean_grant_mad: Mapping[str, float] = field(default_factory=dict)
-    sector_mix: Mapping[str, float] | None = None
-    custom_weights: Mapping[int, float] | None = None
-    women_min_share: float = 0.0
-    min_per_region: int = 0
-
-    def __post_init__(self) -> None:
-        def put(name: str, value: Any) -> None:
-            object.__setattr__(self, name, value)
-
-        envelope = _finite(self.envelope_mad, "envelope_mad")
-        if envelope < 0:
-            raise ScenarioError("sim.error.negative_envelope", {"envelope": envelope})
-        if envelope > MAX_ENVELOPE_MAD:
-            raise ScenarioError(
-                "sim.error.envelope_too_large", {"envelope": envelope, "maximum": MAX_ENVELOPE_MAD}
-            )
-        put("envelope_mad", envelope)
-        put("reference_year", _whole(self.reference_year, "reference_year"))
-
-        if isinstance(self.included_regions, str | bytes) or not isinstance(
-            self.included_regions, Iterable
-        ):
-            raise ScenarioError(
-                "sim.error.bad_param",
-                {"name": "included_regions", "value": str(self.included_regions)},
-            )
-        included = frozenset(_region(code) for code in self.included_regions)
-        if not included:
-            raise ScenarioError("sim.error.no_region")
-        put("included_regions", included)
-
-        if self.rule not in RULES:
-            raise ScenarioError(
-                "sim.error.unknown_rule", {"rule": str(self.rule), "allowed": ", ".join(RULES)}
-            )
-
-        grants: dict[str, float] = {}
-        for sector, value in dict(self.mean_grant_mad or {}).items():
-            sector = _sector(sector)
-            number = _finite(value, f"grant_{sector}")
-            if number < MIN_GRANT_MAD:
-                raise ScenarioError(
-                    "sim.error.non_positive_grant",
-                    {"sector": sector, "value": number, "minimum": MIN_GRANT_MAD},
-                )
-            grants[sector] = number
-        put("mean_grant_mad", MappingProxyType({s: grants[s] for s in SECTORS if s in grants}))
-
-        if self.sector_mix is not None:
-            given = {_sector(s): _finite(v, f"mix_{s}") for s, v in dict(self.sector_mix).items()}
-            for sector, share in given.items():
-                if not 0.0 <= share <= 1.0:
-                    raise ScenarioError(
-                        "sim.error.share_out_of_range", {"sector": sector, "value": share}
-                    )
-            if sum(given.values()) <= 0:
-                raise ScenarioError("sim.error.zero_mix")
-            put("sector_mix", MappingProxyType({s: given.get(s, 0.0) for s in SECTORS}))
-
-        if self.custom_weights is not None:
-            weights: dict[int, float] = {}
-            for code, value in dict(self.custom_weights).items():
-                code = _region(code)
-                weight = _finite(value, f"weight_{code}")
-                if weight < 0:
-                    raise ScenarioError(
-                        "sim.error.negative_weight", {"region": code, "weight": weight}
-                    )
-                weights[code] = weight
-            put("custom_weights", MappingProxyType(dict(sorted(weights.items()))) or None)
-
-        women = _finite(self.women_min_share, "women_min_share")
-        if not 0.0 <= women <= 1.0:
-            raise ScenarioError("sim.error.women_share_out_of_range", {"value": women})
-        put("women_min_share", women)
-
-        try:
-            floor = _whole(self.min_per_region, "min_per_region")
-        except ScenarioError:
-            raise ScenarioError(
-                "sim.error.negative_floor", {"value": str(self.min_per_region)}
-            ) from None
-        if floor < 0:
-            raise ScenarioError("sim.error.negative_floor", {"value": floor})
-        put("min_per_region", floor)
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self.to_query_params().items())))
-
-    def to_query_params(self) -> dict[str, str]:
-        """A flat dict of strings (URL query, JSON column); :meth:`from_query_params` inverts it.
-
-        Keys: envelope, year, rule, regions ("1,2,4"), grant_<sector>, mix_<sector> (only when
-        a mix is set), weight_<region> (only when custom weights are set), women_min and
-        min_per_region (only when > 0).
-        """
-        params = {
-            "envelope": _format_number(self.envelope_mad),
-            "year": str(self.reference_year),
-            "rule": self.rule,
-            "regions": ",".join(str(code) for code in sorted(self.included_regions)),
-        }
-        for sector, value in self.mean_grant_mad.items():
-            params[f"grant_{sector}"] = _format_number(value)
-        if self.sector_mix is not None:
-            for sector, share in self.sector_mix.items():
-                params[f"mix_{sector}"] = _format_number(share)
-        if self.custom_weights is not None:
-            for code, weight in self.custom_weights.items():
-                params[f"weight_{code}"] = _format_number(weight)
-        if self.women_min_share > 0:
-            params["women_min"] = _format_number(self.women_min_share)
-        if self.min_per_region > 0:
-            params["min_per_region"] = str(self.min_per_region)
-        return params
-
-    @classmethod
-    def from_query_params(
-        cls, params: Mapping[str, Any], defaults: ScenarioInputs | None = None
-    ) -> ScenarioInputs:
-        """Inputs from :meth:`to_query_params` output (or a URL's query).
-
-        Keys the model does not know are ignored (a URL carries other parameters). A missing key
-        takes its value from ``defaults`` (e.g. :func:`default_inputs`); without defaults,
-        envelope, year and regions are required. Grants given override the defaults' one by
-        one; mix_* or weight_* keys, when present, replace the defaults' mix or weights
-        (missing sectors or regions count 0). Malformed values raise :class:`ScenarioError`.
-        """
-        values: dict[str, Any] = (
-            {f.name: getattr(defaults, f.name) for f in fields(cls)} if defaults else {}
-        )
-        flat = {str(key): _last(value) for key, value in params.items()}
-        if "envelope" in flat:
-            values["envelope_mad"] = _parse_float("envelope", flat["envelope"])
-        if "year" in flat:
-            values["reference_year"] = _parse_int("year", flat["year"])
-        if "rule" in flat:
-            values["rule"] = flat["rule"].strip()
-        if "regions" in flat:
-            text = flat["regions"].strip()
-            values["included_regions"] = frozenset(
-                _parse_int("regions", part) for part in text.split(",") if part.strip()
-            )
-        grants = dict(values.get("mean_grant_mad") or {})
-        mix: dict[str, float] = {}
-        weights: dict[int, float] = {}
-        for key, text in flat.items():
-            if key.startswith("grant_"):
-                grants[_sector(key.removeprefix("grant_"))] = _parse_float(key, text)
-            elif key.startswith("mix_"):
-                mix[_sector(key.removeprefix("mix_"))] = _parse_float(key, text)
-            elif key.startswith("weight_"):
-                code = _region(_parse_int(key, key.removeprefix("weight_")))
-                weights[code] = _parse_float(key, text)
-        values["mean_grant_mad"] = grants
-        if mix:
-            values["sector_mix"] = mix
-        if weights:
-            values["custom_weights"] = weights
-        if "women_min" in flat:
-            values["women_min_share"] = _parse_float("women_min", flat["women_min"])
-        if "min_per_region" in flat:
-            values["min_per_region"] = _parse_int("min_per_region", flat["min_per_region"])
-        for name, key in (
-            ("envelope_mad", "envelope"),
-            ("reference_year", "year"),
-            ("included_regions", "regions"),
-        ):
-            if name not in values:
-                raise ScenarioError("sim.error.missing_param", {"name": key})
-        return cls(**values)
-
-
-def _format_number(value: float) -> str:
-    """Shortest text that reads back to the same float; whole numbers without '.0'."""
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def _last(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value)
-
-
-def _parse_float(name: str, text: str) -> float:
-    try:
-        number = float(text.strip())
-    except ValueError:
-        raise ScenarioError("sim.error.bad_param", {"name": name, "value": text}) from None
-    if not math.isfinite(number):
-        raise ScenarioError("sim.error.bad_param", {"name": name, "value": text})
-    return number
-
-
-def _parse_int(name: str, text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ScenarioError("sim.error.bad_param", {"name": name, "value": text}) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# Reference data
-
-
-@dataclass(frozen=True, eq=False)
-class _Reference:
-    codes: np.ndarray  # region codes, sorted (rows)
-    people: np.ndarray  # int64 [region, sector]
-    women: np.ndarray  # int64 [region, sector]
-    money: np.ndarray  # float64 [region, sector]
-    population: np.ndarray  # float64 [region]; NaN when unknown
-
-    @property
-    def total_people(self) -> int:
-        return int(self.people.sum())
-
-    def sector_grants(self) -> list[Fraction]:
-        """Exact reference mean grant per sector (national mean for a sector without people)."""
-        people = self.people.sum(axis=0)
-        money = self.money.sum(axis=0)
-        total_people = int(people.sum())
-        overall = Fraction(float(money.sum())) / total_people if total_people else Fraction(0)
-        fallback = max(overall, Fraction(MIN_GRANT_MAD))
-        means = [
-            Fraction(float(money[s])) / int(people[s]) if people[s] > 0 else fallback
-            for s in range(len(SECTORS))
-        ]
-        return [mean if mean >= MIN_GRANT_MAD else fallback for mean in means]
-
-    def national_mix(self) -> np.ndarray:
-        people = self.people.sum(axis=0).astype(float)
-        total = people.sum()
-        return people / total if total > 0 else people
-
-
-def _column(frame: pd.DataFrame, name: str, integer: bool) -> np.ndarray:
-    try:
-        values = frame[name].to_numpy(dtype=float, na_value=np.nan)
-    except (ValueError, TypeError):
-        raise ScenarioError("sim.error.reference_values", {"column": name}) from None
-    if not np.isfinite(values).all() or (values < 0).any():
-        raise ScenarioError("sim.error.reference_values", {"column": name})
-    if integer and not (values == np.round(values)).all():
-        raise ScenarioError("sim.error.reference_values", {"column": name})
-    return values
-
-
-def _prepare(reference: pd.DataFrame, regions: pd.DataFrame | None) -> _Reference:
-    missing = [c for c in REFERENCE_COLUMNS if c not in reference.columns]
-    if missing:
-        raise ScenarioError("sim.error.reference_columns", {"columns": ", ".join(missing)})
-    region_codes = _column(reference, "region_code", integer=True).astype(np.int64)
-    sectors = reference["sector_code"].astype(str).to_numpy()
-    people = _column(reference, "beneficiaries", integer=True).astype(np.int64)
-    women = _column(reference, "women", integer=True).astype(np.int64)
-    money = _column(reference, "grant_mad_total", integer=False)
-    if (women > people).any():
-        raise ScenarioError("sim.error.reference_values", {"column": "women"})
-
-    if regions is not None:
-        missing = [c for c in REGION_COLUMNS if c not in regions.columns]
-        if missing:
-            raise ScenarioError("sim.error.reference_columns", {"columns": ", ".join(missing)})
-        codes = _column(regions, "code", integer=True).astype(np.int64)
-        population = _column(regions, "population_2024", integer=False)
-        for code in codes:
-            _region(int(code))
-        order = np.argsort(codes, kind="stable")
-        codes, population = codes[order], population[order]
-        if len(np.unique(codes)) != len(codes):
-            raise ScenarioError("sim.error.reference_values", {"column": "code"})
-    else:
-        codes = np.array(REGION_CODES, dtype=np.int64)
-        population = np.full(len(codes), np.nan)
-
-    row = {int(code): i for i, code in enumerate(codes)}
-    n_regions, n_sectors = len(codes), len(SECTORS)
-    try:
-        rows = np.array([row[int(code)] for code in region_codes], dtype=np.int64)
-    except KeyError as error:
-        raise ScenarioError("sim.error.unknown_region", {"region": error.args[0]}) from None
-    cols = np.array([_SECTOR_INDEX[_sector(code)] for code in sectors], dtype=np.int64)
-    shape = (n_regions, n_sectors)
-    grid_people = np.zeros(shape, dtype=np.int64)
-    grid_women = np.zeros(shape, dtype=np.int64)
-    grid_money = np.zeros(shape, dtype=float)
-    np.add.at(grid_people, (rows, cols), people)
-    np.add.at(grid_women, (rows, cols), women)
-    np.add.at(grid_money, (rows, cols), money)
-    return _Reference(codes, grid_people, grid_women, grid_money, population)
-
-
-def reference_mean_grants(reference: pd.DataFrame) -> dict[str, float]:
-    """Reference mean grant per sector (MAD); a sector without people gets the national mean."""
-    ref = _prepare(reference, None)
-    return {s: float(g) for s, g in zip(SECTORS, ref.sector_grants(), strict=True)}
-
-
-def reference_sector_mix(reference: pd.DataFrame) -> dict[str, float]:
-    """National reference share of beneficiaries by sector (the mix sliders' starting point)."""
-    mix = _prepare(reference, None).national_mix()
-    return {s: float(v) for s, v in zip(SECTORS, mix, strict=True)}
-
-
-def default_inputs(
-    reference: pd.DataFrame, regions: pd.DataFrame, reference_year: int
-) -> ScenarioInputs:
-    """The reference year as a scenario: its envelope, regions, grants and mix (per region)."""
-    ref = _prepare(reference, regions)
-    if ref.total_people == 0:
-        raise ScenarioError("sim.error.empty_reference", {"year": reference_year})
-    included = frozenset(int(c) for c in ref.codes[ref.people.sum(axis=1) > 0])
-    return ScenarioInputs(
-        envelope_mad=float(ref.money.sum()),
-        reference_year=reference_year,
-        included_regions=included,
-        rule="reference",
-        mean_grant_mad={s: float(g) for s, g in zip(SECTORS, ref.sector_grants(), strict=True)},
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Allocation
-
-
-def _seats(votes: np.ndarray, t: float) -> np.ndarray:
-    """Per cell, how many seats j have the priority (j + 0.5) / votes <= t (0 if votes == 0).
-
-    Computed so as to agree exactly with the float priorities the heap in
-    :func:`_longest_prefix` compares.
-    """
-    active = votes > 0
-    safe = np.where(active, votes, 1.0)
-    with np.errstate(over="ignore", divide="ignore"):
-        k = np.maximum(np.floor(t * safe + 0.5), 0.0)
-        while True:
-            over = (k > 0) & ((k - 0.5) / safe > t)
-            if not over.any():
-                break
-            k[over] -= 1
-        while True:
-            under = (k + 0.5) / safe <= t
-            if not under.any():
-                break
-            k[under] += 1
-    return np.where(active, k, 0.0).astype(np.int64)
-
-
-def _longest_prefix(
-    votes: np.ndarray, costs: list[int], base: np.ndarray, budget: int
-) -> np.ndarray:
-    """Seats per cell after the longest run of the Sainte-Laguë order that fits ``budget``.
-
-    Seat j of cell i has priority (j + 0.5) / votes[i] (lower first; ties: lower i first) and
-    costs costs[i] (> 0). Seats j < base[i] are already held (floors, whose cost must fit);
-    the run continues with the other seats in priority order and stops at the first seat that
-    does not fit. The order does not depend on the budget: a larger budget gives a superset.
-    """
-    base = base.astype(np.int64)
-
-    def cost(counts: np.ndarray) -> int:
-        return sum(k * c for k, c in zip(counts.tolist(), costs, strict=True) if k)
-
-    def held(t: float) -> np.ndarray:
-        return np.maximum(base, _seats(votes, t))
-
-    active = votes > 0
-    if not active.any():
-        return base
-    weight = float(np.dot(votes[active], np.array(costs, dtype=object)[active].astype(float)))
-    lo = 0.0
-    hi = max(float(budget) / weight, 1.0 / float(votes[active].max()))
-    while cost(held(hi)) <= budget:
-        lo, hi = hi, hi * 2.0
-    n_lo, n_hi = held(lo), held(hi)
-    while int(n_hi.sum() - n_lo.sum()) > 16:
-        mid = (lo + hi) / 2.0
-        if not lo < mid < hi:
-            break
-        n_mid = held(mid)
-        if cost(n_mid) <= budget:
-            lo, n_lo = mid, n_mid
-        else:
-            hi, n_hi = mid, n_mid
-
-    counts = n_lo.tolist()
-    spent = cost(n_lo)
-    vote = votes.tolist()
-    heap = [((counts[i] + 0.5) / vote[i], i) for i in range(len(vote)) if vote[i] > 0]
-    heapq.heapify(heap)
-    while heap:
-        _, i = heap[0]
-        if spent + costs[i] > budget:
-            break
-        spent += costs[i]
-        counts[i] += 1
-        heapq.heapreplace(heap, ((counts[i] + 0.5) / vote[i], i))
-    return np.array(counts, dtype=np.int64)
-
-
-def _largest_remainder(numerators: list[int], denominator: int, total: int) -> list[int]:
-    """Whole numbers summing to ``total``, each the floor or ceiling of its target.
-
-    Targets are ``numerators[i] / denominator`` (exact) and sum to ``total``; the largest
-    remainders get the ceiling, ties going to the earlier target.
-    """
-    parts = [divmod(x, denominator) for x in numerators]
-    counts = [whole for whole, _ in parts]
-    left = total - sum(counts)
-    order = sorted(range(len(parts)), key=lambda i: (-parts[i][1], i))
-    for i in order[:left]:
-        counts[i] += 1
-    return counts
-
-
-def _women(ref: _Reference, people: np.ndarray, floor_share: float) -> np.ndarray:
-    """Women per cell: reference shares, national total at least the floor share.
-
-    Exact integer arithmetic: a cell's expected women are ``n * women / people`` of its rate's
-    source (the region-sector, else the sector nationally, else the nation), all over the
-    common denominator ``common``.
-    """
-    women = np.zeros_like(people)
-    rows, cols = np.nonzero(people)
-    if len(rows) == 0:
-        return women
-    sector_people = ref.people.sum(axis=0)
-    sector_women = ref.women.sum(axis=0)
-    rates = []
-    for r, s in zip(rows.tolist(), cols.tolist(), strict=True):
-        if ref.people[r, s] > 0:
-            rates.append((int(ref.women[r, s]), int(ref.people[r, s])))
-        elif sector_people[s] > 0:
-            rates.append((int(sector_women[s]), int(sector_people[s])))
-        else:
-            rates.append((int(ref.women.sum()), max(ref.total_people, 1)))
-    common = math.lcm(*(d for _, d in rates))
-    n = people[rows, cols].tolist()
-    expected = [k * w * (common // d) for k, (w, d) in zip(n, rates, strict=True)]
-    total_people, total_expected = sum(n), sum(expected)  # expected: in 1/common women
-    wanted = (2 * total_expected + common) // (2 * common)  # rounded half up
-    floor = math.ceil(_snap(floor_share) * total_people)
-    wanted = min(max(wanted, floor), total_people)
-    if wanted == 0:
-        return women
-    if wanted * common <= total_expected:  # scale the expected women down to the total
-        numerators = [x * wanted for x in expected]
-        denominator = total_expected
-    else:  # add the missing women in proportion to each cell's men
-        room = total_people * common - total_expected
-        missing = wanted * common - total_expected
-        numerators = [
-            x * room + missing * (k * common - x) for x, k in zip(expected, n, strict=True)
-        ]
-        denominator = common * room
-    women[rows, cols] = _largest_remainder(numerators, denominator, wanted)
-    return women
-
-
-def _snap(value: float) -> Fraction:
-    """The exact fraction a float stands for (10^6 bounds the denominator)."""
-    return Fraction(value).limit_denominator(MAX_GRANT_DENOMINATOR)
-
-
-def _region_weights(inputs: ScenarioInputs, ref: _Reference, included: np.ndarray) -> np.ndarray:
-    reference_grants = np.array([float(g) for g in ref.sector_grants()])
-    if inputs.rule == "reference":
-        funded = ref.people.sum(axis=1) > 0
-        weights = ref.people @ reference_grants
-        opened = included & ~funded
-        if opened.any():
-            population = np.nan_to_num(ref.population, nan=0.0)
-            funded_population = population[funded].sum()
-            if funded_population > 0 and population[opened].all():
-                per_inhabitant = weights[funded].sum() / funded_population
-                weights[opened] = population[opened] * per_inhabitant
-            else:  # no census figure to go by: the average funded region
-                weights[opened] = weights[funded].mean() if funded.any() else 0.0
-    elif inputs.rule == "population":
-        weights = np.nan_to_num(ref.population, nan=0.0)
-    elif inputs.rule == "equal":
-        weights = np.ones(len(ref.codes))
-    else:
-        custom = inputs.custom_weights or {}
-        weights = np.array([float(custom.get(int(code), 0.0)) for code in ref.codes])
-    weights = np.where(included, weights, 0.0)
-    if not weights.sum() > 0:
-        raise ScenarioError("sim.error.zero_weights", {"rule": inputs.rule})
-    return weights / weights.sum()
-
-
-def _sector_mix(inputs: ScenarioInputs, ref: _Reference) -> np.ndarray:
-    if inputs.sector_mix is not None:
-        mix = np.array([inputs.sector_mix[s] for s in SECTORS], dtype=float)
-        return np.tile(mix / mix.sum(), (len(ref.codes), 1))
-    national = ref.national_mix()
-    region_people = ref.people.sum(axis=1, keepdims=True)
-    own = ref.people / np.where(region_people > 0, region_people, 1)
-    return np.where(region_people > 0, own, national)
-
-
-# ---------------------------------------------------------------------------------------------
-# Result
+from lib.simulator.inputs import SECTORS, ScenarioError, ScenarioInputs
+from lib.simulator.reference import Reference, prepare
 
 
 @dataclass(frozen=True, eq=False)
@@ -770,7 +142,7 @@ def simulate(
     inputs: ScenarioInputs, reference: pd.DataFrame, regions: pd.DataFrame
 ) -> ScenarioResult:
     """Allocate ``inputs.envelope_mad`` to whole beneficiaries (see the module docstring)."""
-    ref = _prepare(reference, regions)
+    ref = prepare(reference, regions)
     if ref.total_people == 0:
         raise ScenarioError("sim.error.empty_reference", {"year": inputs.reference_year})
     known = {int(code) for code in ref.codes}
@@ -781,19 +153,19 @@ def simulate(
 
     reference_grants = ref.sector_grants()
     grants = [
-        _snap(inputs.mean_grant_mad[s]) if s in inputs.mean_grant_mad else reference_grants[s_i]
+        snap(inputs.mean_grant_mad[s]) if s in inputs.mean_grant_mad else reference_grants[s_i]
         for s_i, s in enumerate(SECTORS)
     ]
     grant_floats = np.array([float(g) for g in grants])
-    shares = _region_weights(inputs, ref, included)
-    mix = _sector_mix(inputs, ref)
+    shares = region_weights(inputs, ref, included)
+    mix = sector_mix(inputs, ref)
     mean_cost = mix @ grant_floats
     votes = shares[:, None] * mix / mean_cost[:, None]
     votes = votes / votes.sum()
 
     # Exact money: every amount in units of 1/scale MAD; the envelope is snapped like a grant,
     # so that an envelope typed equal to a grant buys it.
-    envelope = _snap(inputs.envelope_mad)
+    envelope = snap(inputs.envelope_mad)
     scale = math.lcm(envelope.denominator, *(g.denominator for g in grants))
     unit = [int(g * scale) for g in grants]
     budget = int(envelope * scale)
@@ -802,7 +174,7 @@ def simulate(
     floors = np.zeros((n_regions, n_sectors), dtype=np.int64)
     if inputs.min_per_region > 0:
         for r in np.nonzero(included)[0]:
-            floors[r] = _longest_prefix(
+            floors[r] = longest_prefix(
                 mix[r], [1] * n_sectors, np.zeros(n_sectors), inputs.min_per_region
             )
         floor_cost = int((floors.sum(axis=0) * np.array(unit, dtype=object)).sum())
@@ -816,10 +188,10 @@ def simulate(
                     "envelope": inputs.envelope_mad,
                 },
             )
-    people = _longest_prefix(votes.ravel(), unit * n_regions, floors.ravel(), budget).reshape(
+    people = longest_prefix(votes.ravel(), unit * n_regions, floors.ravel(), budget).reshape(
         n_regions, n_sectors
     )
-    women = _women(ref, people, inputs.women_min_share)
+    women = women_per_cell(ref, people, inputs.women_min_share)
 
     spent_units = sum(int(k) * u for k, u in zip(people.sum(axis=0).tolist(), unit, strict=True))
     allocated = Fraction(spent_units, scale)
@@ -829,7 +201,7 @@ def simulate(
 
 def _result(
     inputs: ScenarioInputs,
-    ref: _Reference,
+    ref: Reference,
     included: np.ndarray,
     shares: np.ndarray,
     grants: np.ndarray,
@@ -913,83 +285,3 @@ def _result(
         reference_women=int(ref.women.sum()),
         reference_grant_mad=float(ref.money.sum()),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Assumptions, for the page to translate
-
-
-def describe_assumptions(
-    inputs: ScenarioInputs, reference: pd.DataFrame
-) -> list[tuple[str, dict[str, Any]]]:
-    """The scenario's assumptions as (message key, params), in reading order.
-
-    Keys and params (regions and sectors as codes, money in MAD, shares in 0..1):
-    envelope {value, reference, year}; rule_reference {year}; rule_population {};
-    rule_equal {regions}; rule_custom {regions}; region_excluded {region, reference};
-    region_opened_reference {region, year}; region_opened {region};
-    grant_reference {year}; grant_sector {sector, value, reference};
-    mix_reference {year}; mix_custom {}; mix_sector {sector, value, reference};
-    women_reference {year, reference}; women_floor {value, reference};
-    region_floor {value, regions}; cost_model {}; rounding {}; all prefixed "sim.assumption.".
-    """
-    ref = _prepare(reference, None)
-    year = inputs.reference_year
-    out: list[tuple[str, dict[str, Any]]] = []
-
-    def add(name: str, **params: Any) -> None:
-        out.append((f"sim.assumption.{name}", params))
-
-    add("envelope", value=inputs.envelope_mad, reference=float(ref.money.sum()), year=year)
-    if inputs.rule == "reference":
-        add("rule_reference", year=year)
-    elif inputs.rule == "population":
-        add("rule_population")
-    elif inputs.rule == "equal":
-        add("rule_equal", regions=len(inputs.included_regions))
-    else:
-        weights = inputs.custom_weights or {}
-        add("rule_custom", regions=sum(1 for c in inputs.included_regions if weights.get(c, 0) > 0))
-
-    reference_people = {
-        int(code): int(p) for code, p in zip(ref.codes, ref.people.sum(axis=1), strict=True)
-    }
-    for code, count in reference_people.items():
-        if count > 0 and code not in inputs.included_regions:
-            add("region_excluded", region=code, reference=count)
-    for code in sorted(inputs.included_regions):
-        if reference_people.get(code, 0) == 0:
-            if inputs.rule == "reference":
-                add("region_opened_reference", region=code, year=year)
-            else:
-                add("region_opened", region=code)
-
-    changed = False
-    for sector, default in zip(SECTORS, ref.sector_grants(), strict=True):
-        value = inputs.mean_grant_mad.get(sector)
-        if value is not None and _snap(value) != default:
-            changed = True
-            add("grant_sector", sector=sector, value=value, reference=round(float(default), 2))
-    if not changed:
-        add("grant_reference", year=year)
-
-    if inputs.sector_mix is None:
-        add("mix_reference", year=year)
-    else:
-        add("mix_custom")
-        total = sum(inputs.sector_mix.values())
-        for sector, national in zip(SECTORS, ref.national_mix(), strict=True):
-            share = inputs.sector_mix[sector] / total
-            if abs(share - national) > 1e-9:
-                add("mix_sector", sector=sector, value=share, reference=float(national))
-
-    reference_share = int(ref.women.sum()) / ref.total_people if ref.total_people else 0.0
-    if inputs.women_min_share > 0:
-        add("women_floor", value=inputs.women_min_share, reference=reference_share)
-    else:
-        add("women_reference", year=year, reference=reference_share)
-    if inputs.min_per_region > 0:
-        add("region_floor", value=inputs.min_per_region, regions=len(inputs.included_regions))
-    add("cost_model")
-    add("rounding")
-    return out

@@ -1,6 +1,6 @@
 """Saved what-if scenarios, and the words the simulator page writes about them.
 
-No streamlit here: the page calls these functions; the model itself is ``lib.simulator.model``.
+No streamlit here: the page calls these functions; the model itself is ``lib.simulator``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
-from lib.simulator import model as simulator
+from lib.simulator.inputs import ScenarioInputs
 from lib.warehouse.db import get_database
 
 MAX_NAME_LENGTH = 80
@@ -62,7 +62,7 @@ def message(key: str, params: dict, lang: str, names: dict[str, dict[str, str]])
     return t(key, lang, **shown)
 
 
-def save(name: str, author: str, inputs: simulator.ScenarioInputs, result) -> None:
+def save(name: str, author: str, inputs: ScenarioInputs, result) -> None:
     """Store a scenario under ``name`` (a scenario of the same name is replaced)."""
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
@@ -94,8 +94,8 @@ def delete(scenario_id: int) -> None:
         database.run_script(cursor, "scenarios/delete", scenario_id=int(scenario_id))
 
 
-def inputs_of(stored: dict, defaults: simulator.ScenarioInputs) -> simulator.ScenarioInputs:
-    return simulator.ScenarioInputs.from_query_params(stored, defaults=defaults)
+def inputs_of(stored: dict, defaults: ScenarioInputs) -> ScenarioInputs:
+    return ScenarioInputs.from_query_params(stored, defaults=defaults)
 
 
 def comparison_table(results: dict[str, object], lang: str) -> pd.DataFrame:
