@@ -523,7 +523,7 @@ def _fetch_page(port: int, paths: list[str]) -> dict:
 
 
 def static_site(site_dir: Path, sessions: list[int], log=print) -> dict:
-    """N visitors at once fetching the static public site (``lib.site`` writes it with the
+    """N visitors at once fetching the static public site (``lib.public.site`` writes it with the
     snapshot) from Python's own threaded static server: what serving it statically costs."""
     import re
     from concurrent.futures import ThreadPoolExecutor

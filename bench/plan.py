@@ -2,7 +2,8 @@
 
 Two views of the same thing:
 
-- ``static_calls()``: the ``lib.warehouse.queries`` (and ``lib.public_data``) functions each file of
+- ``static_calls()``: the ``lib.warehouse.queries`` (and ``lib.public.snapshot``) functions each
+file of
   ``pages/`` calls, read from its syntax tree (what a reader of the page sees);
 - ``capture()``: every named query (with its bound parameters) that a real run of each page
   sends to ``lib.warehouse.db``, recorded while AppTest runs the page through app.py for each filter
@@ -23,12 +24,12 @@ from pathlib import Path
 
 from bench.common import APP_PATH, PAGES_DIR, SCENARIOS, ErrorLog, page_files, write_json
 
-QUERY_MODULES = ("queries", "public_data")
+QUERY_MODULES = ("queries", "snapshot")
 TIMEOUT_S = 120
 
 
 def static_calls(pages_dir: Path = PAGES_DIR) -> dict[str, list[str]]:
-    """page -> sorted ``module.function`` names of lib.warehouse.queries / lib.public_data it
+    """page -> sorted ``module.function`` names of lib.warehouse.queries / lib.public.snapshot it
     calls."""
     found: dict[str, list[str]] = {}
     for name in page_files():

@@ -390,9 +390,10 @@ def _warehouses_md(result: dict) -> list[str]:
             ]
         )
     header = ["Scale", "Beneficiaries", "Placements", "Interventions", "File MB", "This run"]
-    out = ["## Warehouses", "", *_table([*header, "lib.publish s"], rows)]
+    out = ["## Warehouses", "", *_table([*header, "lib.public.publish s"], rows)]
     out += [
-        "Built by `python -m lib.warehouse.build --scale N` (then `python -m lib.publish`) under "
+        "Built by `python -m lib.warehouse.build --scale N` (then `python -m lib.public.publish`) "
+        "under "
         "`bench/warehouses/scale-N/`, reused while `build_info` (scale, seed, generator "
         "version) and the schema/seed files match.",
         "",
@@ -727,7 +728,7 @@ def _concurrency_md(result: dict) -> list[str]:
         ]
         out += [
             "",
-            "For comparison, the static public site that `lib.publish` writes "
+            "For comparison, the static public site that `lib.public.publish` writes "
             f"(`data/public/site/`: {', '.join(site['paths'])}) fetched by N simultaneous "
             f"visitors from {site['server']}:",
             "",

@@ -119,7 +119,7 @@ def ensure(root: Path, scale: int, rebuild: bool = False, log=print) -> dict:
     """Build (or reuse) the warehouse of one scale, and its public snapshot when the app has one.
 
     Both are written by the project's own commands (``python -m lib.warehouse.build``,
-    ``lib.publish``)
+    ``lib.public.publish``)
     in child processes, so what is measured is what a deployment would run.
     """
     folder = folder_for(root, scale)
@@ -138,7 +138,7 @@ def ensure(root: Path, scale: int, rebuild: bool = False, log=print) -> dict:
     public = folder / "public" / "public.duckdb"
     if has_publish_step() and (not result["reused"] or not public.exists()):
         shutil.rmtree(folder / "public", ignore_errors=True)
-        result["publish_s"] = _run_module("lib.publish", [], folder)
+        result["publish_s"] = _run_module("lib.public.publish", [], folder)
     result["build_info"] = read_build_info(folder / WAREHOUSE_NAME)
     result["records"] = record_counts(folder / WAREHOUSE_NAME)
     result["warehouse_mb"] = round((folder / WAREHOUSE_NAME).stat().st_size / 2**20, 1)

@@ -13,7 +13,7 @@ import streamlit as st
 from lib import ingest, session
 from lib.formatting import format_number
 from lib.i18n import current_language, t
-from lib.publish import publish
+from lib.public.publish import publish
 from lib.warehouse import queries
 from lib.warehouse.db import get_database
 

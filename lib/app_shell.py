@@ -15,7 +15,7 @@ import streamlit as st
 from lib import auth, session
 from lib.config import REPO_DIR, get_settings
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, t
-from lib.publish import ensure_public_snapshot
+from lib.public.publish import ensure_public_snapshot
 from lib.ui import ROUTED
 from lib.warehouse import queries
 from lib.warehouse.build import ensure_warehouse

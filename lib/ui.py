@@ -444,25 +444,21 @@ def public_year(years: list[int]) -> int:
 def public_figures(version: int, lang: str, year: int | None) -> dict:
     """The public page's figures, built once per snapshot, language and year: the same for
     every visitor (public data only), and Plotly's figure building is most of a page's CPU."""
-    from lib import public_data, public_view
+    from lib.public import snapshot, view
 
     del version  # part of the cache key only
     if year is None:
-        return {"trends": public_view.trend_figures(public_data.table("programme_by_year"), lang)}
+        return {"trends": view.trend_figures(snapshot.table("programme_by_year"), lang)}
     return {
-        "map": public_view.region_map_figure(
-            public_data.table("beneficiaries_by_region"), year, lang
-        ),
-        "placements": public_view.placements_figure(public_data.table("placements_by_sex"), lang),
-        "interventions": public_view.interventions_figure(
-            public_data.table("interventions_by_type"), lang
-        ),
+        "map": view.region_map_figure(snapshot.table("beneficiaries_by_region"), year, lang),
+        "placements": view.placements_figure(snapshot.table("placements_by_sex"), lang),
+        "interventions": view.interventions_figure(snapshot.table("interventions_by_type"), lang),
     }
 
 
 def public_downloads(tables: tuple[str, ...]) -> None:
     """Each public table as CSV (raw numbers and disclosure flags), and the whole package."""
-    from lib import public_data
+    from lib.public import snapshot
 
     left, right = st.columns(2)
     with left:
@@ -474,14 +470,14 @@ def public_downloads(tables: tuple[str, ...]) -> None:
         )
         st.download_button(
             t("public.download_table"),
-            data=csv_bytes(public_data.table(name)),
+            data=csv_bytes(snapshot.table(name)),
             file_name=f"idmaj-{name}.csv",
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
         )
     with right:
-        archive = public_data.zip_path()
+        archive = snapshot.zip_path()
         if archive.exists():
             st.download_button(
                 t("public.download_zip"),

@@ -2,23 +2,24 @@
 
 import streamlit as st
 
-from lib import public_data, public_view, ui
+from lib import ui
 from lib.i18n import t
+from lib.public import snapshot, view
 
 lang = ui.start_page()
-if not public_data.available():
+if not snapshot.available():
     st.title(t("public.title"))
     st.warning(t("public.missing"))
     st.stop()
 
-metadata = public_data.metadata()
+metadata = snapshot.metadata()
 demo = metadata.get("demo") == "True"
 ui.page_header(t("public.title"), t("public.intro"), demo=demo)
 if demo:
     st.caption(t("public.demo_note"))
 
 st.subheader(t("public.headline"))
-cards = public_view.headline_cards(public_data.table("published_figures"), lang)
+cards = view.headline_cards(snapshot.table("published_figures"), lang)
 for row in range(0, len(cards), 3):
     for column, card in zip(st.columns(3), cards[row : row + 3], strict=False):
         with column:
@@ -26,38 +27,36 @@ for row in range(0, len(cards), 3):
             st.caption(card.source)
 
 st.subheader(t("public.trends"))
-programme = public_data.table("programme_by_year")
+programme = snapshot.table("programme_by_year")
 for column, figure in zip(
-    st.columns(2), ui.public_figures(public_data.version(), lang, None)["trends"], strict=True
+    st.columns(2), ui.public_figures(snapshot.version(), lang, None)["trends"], strict=True
 ):
     with column:
         st.plotly_chart(figure, config=ui.PLOTLY_CONFIG)
 
-regions = public_data.table("beneficiaries_by_region")
+regions = snapshot.table("beneficiaries_by_region")
 years = sorted(regions["year"].unique().tolist(), reverse=True)
 year = ui.public_year(years)
 st.subheader(t("public.regions_title", year=year))
-figures = ui.public_figures(public_data.version(), lang, year)
+figures = ui.public_figures(snapshot.version(), lang, year)
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(figures["map"], config=ui.PLOTLY_CONFIG)
     st.caption(t("public.map_legend"))
 with right:
-    st.dataframe(
-        public_view.regions_table(regions, year, lang), hide_index=True, height=36 * 14 + 4
-    )
+    st.dataframe(view.regions_table(regions, year, lang), hide_index=True, height=36 * 14 + 4)
 
 st.subheader(t("public.placements_title"))
-placements = public_data.table("placements_by_sex")
+placements = snapshot.table("placements_by_sex")
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["placements"], config=ui.PLOTLY_CONFIG)
-right.dataframe(public_view.placements_table(placements, lang), hide_index=True)
+right.dataframe(view.placements_table(placements, lang), hide_index=True)
 
 st.subheader(t("public.interventions_title"))
-types = public_data.table("interventions_by_type")
+types = snapshot.table("interventions_by_type")
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["interventions"], config=ui.PLOTLY_CONFIG)
-right.dataframe(public_view.interventions_table(types, lang), hide_index=True)
+right.dataframe(view.interventions_table(types, lang), hide_index=True)
 
 st.subheader(t("public.method_title"))
 st.markdown(t("public.method_text", threshold=metadata.get("threshold", "10")))
@@ -65,11 +64,11 @@ if demo:
     st.markdown(t("public.demo_method"))
 
 st.subheader(t("public.downloads"))
-ui.public_downloads(public_data.TABLES)
+ui.public_downloads(snapshot.TABLES)
 st.subheader(t("public.sources"))
 st.markdown(
     "\n".join(
         f"- [{s['title']}]({s['url']})" if s["url"] else f"- {s['title']}"
-        for s in public_view.sources(public_data.table("published_figures"))
+        for s in view.sources(snapshot.table("published_figures"))
     )
 )

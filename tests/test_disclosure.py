@@ -1,4 +1,4 @@
-"""Statistical disclosure control: every privacy rule of lib.disclosure, proved.
+"""Statistical disclosure control: every privacy rule of lib.public.disclosure, proved.
 
 Exact fixtures pin the behaviour on small tables; hypothesis checks the rules on random
 tables; an independent brute force (a tiny constraint solver, no shared code with the module)
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.disclosure import (
+from lib.public.disclosure import (
     NEUTRAL_MARKER,
     TOTAL_LABEL,
     Protected,

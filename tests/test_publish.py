@@ -1,4 +1,5 @@
-"""lib.publish: the public snapshot holds only protected tables, and works without the warehouse."""
+"""lib.public.publish: the public snapshot holds only protected tables, and works without the
+warehouse."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import public_data
 from lib.config import get_settings
-from lib.publish import publish
+from lib.public import snapshot
+from lib.public.publish import publish
 from lib.warehouse import db
 from lib.warehouse.build import build
 
@@ -40,7 +41,7 @@ def _tables(public_dir: Path) -> dict[str, pd.DataFrame]:
 
 def test_snapshot_holds_no_record_level_table(public_dir):
     names = set(_tables(public_dir))
-    assert names == set(public_data.TABLES) | {"metadata"}
+    assert names == set(snapshot.TABLES) | {"metadata"}
     assert not names & {"beneficiary", "placement", "intervention", "import_batch", "scenario"}
 
 
@@ -93,7 +94,7 @@ def test_files_and_datapackage_describe_every_table(public_dir):
     with zipfile.ZipFile(public_dir / "idmaj-donnees-ouvertes.zip") as archive:
         names = set(archive.namelist())
     assert "datapackage.json" in names
-    assert {f"{name}.csv" for name in public_data.TABLES} <= names
+    assert {f"{name}.csv" for name in snapshot.TABLES} <= names
 
 
 def test_static_site_opens_from_the_file_system_in_french_and_arabic(public_dir):
@@ -144,7 +145,7 @@ def test_public_mode_without_a_snapshot_says_so(tmp_path, monkeypatch):
     db.close_all()
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
-    assert "python -m lib.publish" in at.warning[0].value
+    assert "python -m lib.public.publish" in at.warning[0].value
 
 
 def test_public_page_year_choice_and_bad_year(public_dir, monkeypatch, tmp_path):

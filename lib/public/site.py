@@ -1,6 +1,6 @@
 """The static public site: data/public/site/, French and Arabic, opens from the file system.
 
-Written by lib.publish from the same tables and the same lib.public_view functions as the
+Written by lib.public.publish from the same tables and the same lib.public.view functions as the
 public page, so both show the same numbers. No server, no CDN: Plotly's script is copied next
 to the pages and the map is inline SVG.
 """
@@ -15,9 +15,10 @@ import plotly
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from lib import geo, public_view
+from lib import geo
 from lib.i18n import is_rtl, t
-from lib.svgmap import region_svg
+from lib.public import view
+from lib.public.svgmap import region_svg
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SITE_LANGUAGES = {
@@ -58,8 +59,8 @@ def _page(lang: str, tables: dict[str, pd.DataFrame], metadata: dict) -> str:
         return t(key, lang, **params)
 
     regions = tables["beneficiaries_by_region"]
-    year = public_view.latest_year(regions)
-    values, labels = public_view.region_map_inputs(regions, year, lang)
+    year = view.latest_year(regions)
+    values, labels = view.region_map_inputs(regions, year, lang)
     types = tables["interventions_by_type"]
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
@@ -76,9 +77,9 @@ def _page(lang: str, tables: dict[str, pd.DataFrame], metadata: dict) -> str:
         generated=metadata["generated_at"][:10],
         threshold=metadata["threshold"],
         year=year,
-        cards=public_view.headline_cards(tables["published_figures"], lang),
+        cards=view.headline_cards(tables["published_figures"], lang),
         trend_charts=[
-            _figure_html(f) for f in public_view.trend_figures(tables["programme_by_year"], lang)
+            _figure_html(f) for f in view.trend_figures(tables["programme_by_year"], lang)
         ],
         map_svg=Markup(
             region_svg(
@@ -90,19 +91,15 @@ def _page(lang: str, tables: dict[str, pd.DataFrame], metadata: dict) -> str:
             )
         ),
         tables={
-            "regions": _table_html(public_view.regions_table(regions, year, lang)),
-            "placements": _table_html(
-                public_view.placements_table(tables["placements_by_sex"], lang)
-            ),
-            "interventions": _table_html(public_view.interventions_table(types, lang)),
+            "regions": _table_html(view.regions_table(regions, year, lang)),
+            "placements": _table_html(view.placements_table(tables["placements_by_sex"], lang)),
+            "interventions": _table_html(view.interventions_table(types, lang)),
         },
-        placements_chart=_figure_html(
-            public_view.placements_figure(tables["placements_by_sex"], lang)
-        ),
-        interventions_chart=_figure_html(public_view.interventions_figure(types, lang)),
+        placements_chart=_figure_html(view.placements_figure(tables["placements_by_sex"], lang)),
+        interventions_chart=_figure_html(view.interventions_figure(types, lang)),
         zip_name="idmaj-donnees-ouvertes.zip",
         downloads=[(name, tr(f"public.table_{name}")) for name in tables],
-        sources=public_view.sources(tables["published_figures"]),
+        sources=view.sources(tables["published_figures"]),
     )
 
 

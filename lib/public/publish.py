@@ -1,6 +1,6 @@
 """Warehouse -> data/public/: the disclosure-controlled snapshot the public page reads.
 
-    python -m lib.publish
+    python -m lib.public.publish
 
 Writes, into a temporary folder then swapped into place:
 - ``public.duckdb``: only the published tables (no record-level table at all);
@@ -9,7 +9,7 @@ Writes, into a temporary folder then swapped into place:
 - ``site/``: a static public page in French and Arabic that opens from the file system.
 
 National totals that a source published are shown as published, with their source.
-Every breakdown that no source published goes through ``lib.disclosure``: a count from 1 to
+Every breakdown that no source published goes through ``lib.public.disclosure``: a count from 1 to
 threshold-1 is shown as "< 10", and no hidden cell can be worked back from its table.
 """
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib import disclosure
 from lib.config import Settings, get_settings
+from lib.public import disclosure
 from lib.warehouse.db import Database, connect_file, get_database
 
 TOTAL = "total"
@@ -273,7 +273,7 @@ def _interventions_tables(interventions, reference, threshold):
 
 
 def public_tables(database: Database, settings: Settings) -> list[PublicTable]:
-    """Every table of the public snapshot, each audited by lib.disclosure."""
+    """Every table of the public snapshot, each audited by lib.public.disclosure."""
     threshold = settings.suppression_threshold
     inputs = _inputs(database)
     beneficiaries, reference = inputs["publish/beneficiaries"], inputs["publish/reference"]
@@ -474,7 +474,7 @@ def _write_files(tables: list[PublicTable], folder: Path, package: dict, metadat
 
 def publish(settings: Settings | None = None) -> Path:
     """Build data/public/ from the warehouse, atomically; returns the folder."""
-    from lib import site  # the static site needs the published tables first
+    from lib.public import site  # the static site needs the published tables first
 
     settings = settings or get_settings()
     database = get_database(settings)  # the process's own connection: one config per file

@@ -27,7 +27,7 @@ TABLES = (
 
 
 class SnapshotMissing(RuntimeError):
-    """data/public/ has not been written yet (python -m lib.publish)."""
+    """data/public/ has not been written yet (python -m lib.public.publish)."""
 
 
 def available() -> bool:
@@ -45,7 +45,7 @@ def table(name: str) -> pd.DataFrame:
 
 
 def version() -> int:
-    """Changes whenever lib.publish writes a new snapshot (it swaps the folder in)."""
+    """Changes whenever lib.public.publish writes a new snapshot (it swaps the folder in)."""
     return (get_settings().public_dir / "public.duckdb").stat().st_mtime_ns
 
 
@@ -55,6 +55,6 @@ def metadata() -> dict[str, str]:
 
 
 def zip_path():
-    from lib.publish import ZIP_NAME
+    from lib.public.publish import ZIP_NAME
 
     return get_settings().public_dir / ZIP_NAME

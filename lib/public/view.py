@@ -1,6 +1,6 @@
 """What the public page and the static site show, computed once from the public tables.
 
-Pure (no streamlit): both ``pages/public.py`` and ``lib/site.py`` call these functions on the
+Pure (no streamlit): both ``pages/public.py`` and ``lib/public/site.py`` call these functions on the
 same frames, so the page and the site cannot disagree. Suppressed cells keep their marker
 ("< 10", "s") in every table and are missing (never zero) in every chart.
 """
