@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import app_shell
+from lib.ui import shell as app_shell
 
 st.set_page_config(page_title="Idmaj", page_icon=":material/handshake:", layout="wide")
 navigation = st.navigation(app_shell.pages_for_session(), position="sidebar")

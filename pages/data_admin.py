@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lib import admin_ui, ingest, ui
+from lib import ingest
 from lib.i18n import t
+from lib.ui import admin as admin_ui
+from lib.ui import blocks as ui
 from lib.warehouse.db import get_database
 
 lang = ui.start_page()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import session, ui
 from lib.i18n import t
+from lib.ui import blocks as ui
+from lib.ui import session
 
 lang = ui.start_page()
 if session.current().signed_in:  # signed in (just now, or by OIDC): on to the dashboard

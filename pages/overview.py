@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, ui
+from lib import charts
 from lib.formatting import format_money, format_money_short, format_number, format_percent_value
 from lib.i18n import t
+from lib.ui import blocks as ui
 from lib.warehouse import kpis, queries
 
 lang = ui.start_page()

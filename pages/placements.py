@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import charts, ui
+from lib import charts
 from lib.i18n import t
+from lib.ui import blocks as ui
 from lib.warehouse import queries
 
 lang = ui.start_page()

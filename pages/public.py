@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lib import ui
 from lib.i18n import t
 from lib.public import snapshot, view
+from lib.ui import blocks as ui
 
 lang = ui.start_page()
 if not snapshot.available():

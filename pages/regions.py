@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, geo, ui
+from lib import charts, geo
 from lib.formatting import format_number
 from lib.i18n import t
+from lib.ui import blocks as ui
 from lib.warehouse import queries
 
 lang = ui.start_page()

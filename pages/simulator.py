@@ -5,14 +5,15 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib import charts, geo, ui
-from lib import simulator_ui as sim
+from lib import charts, geo
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
 from lib.simulator import scenarios
 from lib.simulator.assumptions import describe_assumptions
 from lib.simulator.inputs import ScenarioError
 from lib.simulator.model import simulate
+from lib.ui import blocks as ui
+from lib.ui import simulator as sim
 from lib.warehouse import queries
 
 lang = ui.start_page()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib import ui
 from lib.i18n import t
+from lib.ui import blocks as ui
 from lib.warehouse import queries
 
 lang = ui.start_page()

@@ -6,7 +6,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lib import ui
+from lib.ui import blocks as ui
 from lib.warehouse import queries
 from tests.app.helpers import PAGES, REPO, assert_clean, fr, new_app, texts
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import auth, session
+from lib import auth
 from lib.config import REPO_DIR, get_settings
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, t
 from lib.public.publish import ensure_public_snapshot
-from lib.ui import ROUTED
+from lib.ui import session
+from lib.ui.blocks import ROUTED
 from lib.warehouse import queries
 from lib.warehouse.build import ensure_warehouse
 

@@ -10,10 +10,11 @@ import logging
 
 import streamlit as st
 
-from lib import ingest, session
+from lib import ingest
 from lib.formatting import format_number
 from lib.i18n import current_language, t
 from lib.public.publish import publish
+from lib.ui import session
 from lib.warehouse import queries
 from lib.warehouse.db import get_database
 

@@ -1,0 +1,1 @@
+"""The Streamlit layer: the only code in lib/ that imports streamlit."""
