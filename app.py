@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.ui import shell as app_shell
+from lib.ui import shell
 
 st.set_page_config(page_title="Idmaj", page_icon=":material/handshake:", layout="wide")
-navigation = st.navigation(app_shell.pages_for_session(), position="sidebar")
-app_shell.language_selector()
-app_shell.sidebar_footer()
-with app_shell.routing():
+navigation = st.navigation(shell.pages_for_session(), position="sidebar")
+shell.language_selector()
+shell.sidebar_footer()
+with shell.routing():
     navigation.run()

@@ -3,14 +3,16 @@
 Catalogs are TOML files a translator can edit without reading Python: ``fr.toml`` (the
 reference), ``ar.toml``, ``en.toml``. Keys are dotted paths into their tables
 (``overview.title``); values are ``str.format`` templates (``{year}``).
-The current language is the session's (``st.session_state["lang"]``) while Streamlit runs a
-script, French otherwise; pure code passes ``lang`` explicitly.
+The current language is whatever the registered language source says (``lib.ui`` registers
+the Streamlit session's choice), French otherwise; pure code may pass ``lang`` explicitly.
+Pure: this module imports no streamlit.
 """
 
 from __future__ import annotations
 
 import logging
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -43,18 +45,23 @@ def catalog(lang: str) -> dict[str, str]:
         return _flatten(tomllib.load(handle))
 
 
-def current_language() -> str:
-    """The session's language inside a Streamlit run, else the default."""
-    try:
-        import streamlit as st
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
+def _no_session() -> str | None:
+    return None
 
-        if get_script_run_ctx(suppress_warning=True) is not None:
-            lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
-            return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    except ImportError:  # pure use without streamlit installed
-        pass
-    return DEFAULT_LANGUAGE
+
+_language_source: Callable[[], str | None] = _no_session
+
+
+def set_language_source(source: Callable[[], str | None]) -> None:
+    """Where :func:`current_language` asks (the UI layer registers the session's choice)."""
+    global _language_source
+    _language_source = source
+
+
+def current_language() -> str:
+    """The language of the session being served, else the default."""
+    lang = _language_source()
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def t(key: str, lang: str | None = None, **params) -> str:

@@ -2,22 +2,22 @@
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, tables
 from lib.i18n import t
-from lib.ui import blocks as ui
+from lib.ui import blocks, filters
 from lib.warehouse import kpis, queries
 
-lang = ui.start_page()
+lang = blocks.start_page()
 options = queries.filter_options()
-selection = ui.sidebar_filters(options, years=queries.programme_years())
+selection = filters.sidebar_filters(options, years=queries.programme_years())
 by_year = kpis.with_ratios(queries.beneficiaries_by_year(selection, options))
-by_region = ui.localized_names(queries.beneficiaries_by_region(selection, options))
-by_sector = ui.localized_names(queries.beneficiaries_by_sector(selection, options))
+by_region = tables.localized_names(queries.beneficiaries_by_region(selection, options))
+by_sector = tables.localized_names(queries.beneficiaries_by_sector(selection, options))
 
-ui.page_header(t("budgets.title"), t("budgets.intro"), demo=bool(by_year["any_demo"].any()))
-st.caption(ui.selection_summary(selection))
+blocks.page_header(t("budgets.title"), t("budgets.intro"), demo=bool(by_year["any_demo"].any()))
+st.caption(filters.selection_summary(selection))
 if by_year.empty:
-    ui.empty_selection_message()
+    blocks.empty_selection_message()
     st.stop()
 
 left, right = st.columns(2)
@@ -26,8 +26,8 @@ with left:
     figure = charts.bar_chart(
         by_year, "year", "budget_mad", title, t("common.year"), t("common.budget"), lang
     )
-    ui.chart_block(
-        figure, ui.year_table(by_year, ("budget_mad", "beneficiaries")), title, "budget_by_year"
+    blocks.chart_block(
+        figure, tables.year_table(by_year, ("budget_mad", "beneficiaries")), title, "budget_by_year"
     )
 with right:
     title = t("budgets.chart_cost")
@@ -40,9 +40,9 @@ with right:
         t("common.cost_per_beneficiary"),
         lang,
     )
-    ui.chart_block(
+    blocks.chart_block(
         figure,
-        ui.year_table(by_year, ("cost_per_beneficiary", "budget_mad", "beneficiaries")),
+        tables.year_table(by_year, ("cost_per_beneficiary", "budget_mad", "beneficiaries")),
         title,
         "cost_by_year",
     )
@@ -55,7 +55,7 @@ sectors = kpis.with_ratios(by_sector[by_sector["selected"]]).sort_values(
     "budget_mad", ascending=False
 )
 if regions["budget_mad"].sum() == 0:
-    ui.empty_selection_message()
+    blocks.empty_selection_message()
     st.stop()
 left, right = st.columns(2)
 with left:
@@ -70,9 +70,9 @@ with left:
         lang,
         horizontal=True,
     )
-    ui.chart_block(
+    blocks.chart_block(
         figure,
-        ui.labelled(
+        tables.labelled(
             regions.rename(columns={"name": "region"}),
             ("region", "budget_mad", "beneficiaries", "cost_per_beneficiary"),
         ),
@@ -92,9 +92,9 @@ with right:
         horizontal=True,
         color=charts.PALETTE[1],
     )
-    ui.chart_block(
+    blocks.chart_block(
         figure,
-        ui.labelled(
+        tables.labelled(
             sectors.rename(columns={"name": "sector"}),
             ("sector", "budget_mad", "beneficiaries", "cost_per_beneficiary"),
         ),

@@ -4,12 +4,11 @@ import streamlit as st
 
 from lib import ingest
 from lib.i18n import t
-from lib.ui import admin as admin_ui
-from lib.ui import blocks as ui
+from lib.ui import admin, blocks
 from lib.warehouse.db import get_database
 
-lang = ui.start_page()
-ui.page_header(t("admin.title"), t("admin.intro"))
+lang = blocks.start_page()
+blocks.page_header(t("admin.title"), t("admin.intro"))
 notice = st.session_state.pop("admin_notice", None)
 if notice:
     st.success(notice, icon=":material/check_circle:")
@@ -17,7 +16,7 @@ if st.session_state.pop("admin_publish_failed", False):
     st.warning(t("admin.publish_failed"))
 
 st.subheader(t("admin.step_template"))
-admin_ui.templates()
+admin.templates()
 
 st.subheader(t("admin.step_upload"))
 kind = st.selectbox(
@@ -32,15 +31,15 @@ upload = st.file_uploader(
 if upload is not None:
     parsed = ingest.parse(upload.getvalue(), upload.name, kind, get_database())
     if not parsed.ok:
-        admin_ui.show_refusal(parsed)
+        admin.show_refusal(parsed)
     else:
         replace_demo = False
-        if admin_ui.demo_records_present():
+        if admin.demo_records_present():
             st.info(t("admin.first_real_import"), icon=":material/lock:")
             replace_demo = st.checkbox(
                 t("admin.replace_demo"), key="admin_replace_demo", help=t("admin.replace_demo_help")
             )
-        admin_ui.show_preview(parsed, replace_demo)
+        admin.show_preview(parsed, replace_demo)
         confirmed = True
         if replace_demo:
             confirmed = st.checkbox(t("admin.confirm_replace"), key="admin_confirm_replace")
@@ -51,7 +50,7 @@ if upload is not None:
             icon=":material/cloud_upload:",
             key="admin_commit",
         ):
-            admin_ui.commit(parsed, replace_demo)
+            admin.commit(parsed, replace_demo)
 
 st.subheader(t("admin.step_history"))
-admin_ui.history()
+admin.history()

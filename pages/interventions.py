@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, tables
 from lib.i18n import t
-from lib.ui import blocks as ui
+from lib.ui import blocks, filters
 from lib.warehouse import queries
 
-lang = ui.start_page()
+lang = blocks.start_page()
 options = queries.filter_options()
 available = queries.intervention_years()
-selection = ui.sidebar_filters(options, fields=("year", "regions", "sexes"), years=available)
-ui.page_header(
+selection = filters.sidebar_filters(options, fields=("year", "regions", "sexes"), years=available)
+blocks.page_header(
     t("interventions.title"), t("interventions.intro"), demo=queries.holds_demo_records()
 )
-st.caption(ui.selection_summary(selection))
+st.caption(filters.selection_summary(selection))
 period = st.segmented_control(
     t("interventions.period"),
     ("year", "all"),
@@ -26,19 +26,19 @@ period = st.segmented_control(
     ),
 )
 years = [selection.year] if period == "year" else list(available)
-by_type = ui.localized_names(queries.interventions_by_type(selection, options, years))
+by_type = tables.localized_names(queries.interventions_by_type(selection, options, years))
 by_centre = queries.interventions_by_centre(selection, options, years)
 by_month = queries.interventions_by_month(selection, options, years)
 if by_type["interventions"].sum() == 0:
-    ui.empty_selection_message()
+    blocks.empty_selection_message()
     st.stop()
 
 left, right = st.columns(2)
 with left:
     title = t("interventions.chart_by_type")
     figure = charts.donut_chart(by_type, "name", "interventions", title, lang)
-    table = ui.labelled(by_type.rename(columns={"name": "type"}), ("type", "interventions"))
-    ui.chart_block(figure, table, title, "by_type")
+    table = tables.labelled(by_type.rename(columns={"name": "type"}), ("type", "interventions"))
+    blocks.chart_block(figure, table, title, "by_type")
 with right:
     title = t("interventions.chart_by_centre")
     centres = by_centre.assign(
@@ -55,8 +55,8 @@ with right:
         horizontal=True,
         color=charts.PALETTE[2],
     )
-    table = ui.labelled(centres, ("centre", "region", "interventions"))
-    ui.chart_block(figure, table, title, "by_centre")
+    table = tables.labelled(centres, ("centre", "region", "interventions"))
+    blocks.chart_block(figure, table, title, "by_centre")
 
 title = t("interventions.chart_by_month")
 type_names = dict(zip(by_type["type_code"], by_type["name"], strict=True))
@@ -77,4 +77,4 @@ figure = charts.line_chart(
 table = monthly.rename(columns={"month": t("interventions.month"), **series}).rename_axis(
     columns=None
 )
-ui.chart_block(figure, table, title, "by_month")
+blocks.chart_block(figure, table, title, "by_month")

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from lib.i18n import t
-from lib.ui import blocks as ui
-from lib.ui import session
+from lib.ui import blocks, session
 
-lang = ui.start_page()
+lang = blocks.start_page()
 if session.current().signed_in:  # signed in (just now, or by OIDC): on to the dashboard
     st.switch_page("pages/overview.py")
 st.title(t("auth.title"))

@@ -2,29 +2,29 @@
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, tables
 from lib.formatting import format_money, format_money_short, format_number, format_percent_value
 from lib.i18n import t
-from lib.ui import blocks as ui
+from lib.ui import blocks, filters
 from lib.warehouse import kpis, queries
 
-lang = ui.start_page()
+lang = blocks.start_page()
 options = queries.filter_options()
-selection = ui.sidebar_filters(options)
+selection = filters.sidebar_filters(options)
 by_year = kpis.with_ratios(queries.beneficiaries_by_year(selection, options))
 placements = queries.placements_by_year(selection, options)
 interventions = queries.interventions_by_year(selection, options)
 published = queries.published_lookup()
 
-ui.page_header(
+blocks.page_header(
     t("overview.title"),
     t("overview.intro", year=selection.year),
     demo=bool(by_year["any_demo"].any()),
 )
-st.caption(ui.selection_summary(selection))
+st.caption(filters.selection_summary(selection))
 
 if by_year.empty and placements.empty and interventions.empty:
-    ui.empty_selection_message()
+    blocks.empty_selection_message()
     st.stop()
 
 year = selection.year
@@ -43,7 +43,7 @@ tiles = [
 for row in (tiles[:4], tiles[4:]):
     for column, (kpi, fmt) in zip(st.columns(4), row, strict=False):
         with column:
-            ui.kpi_tile(kpi, fmt, published, selection)
+            blocks.kpi_tile(kpi, fmt, published, selection)
 
 st.divider()
 left, right = st.columns(2)
@@ -59,8 +59,8 @@ with left:
         lang,
         value_format=",.0f",
     )
-    ui.chart_block(
-        figure, ui.year_table(by_year, ("budget_mad", "beneficiaries")), title, "budget_trend"
+    blocks.chart_block(
+        figure, tables.year_table(by_year, ("budget_mad", "beneficiaries")), title, "budget_trend"
     )
 with right:
     title = t("overview.chart_beneficiaries")
@@ -73,8 +73,8 @@ with right:
         t("common.beneficiaries"),
         lang,
     )
-    ui.chart_block(
-        figure, ui.year_table(by_year, ("beneficiaries", "women")), title, "beneficiaries_trend"
+    blocks.chart_block(
+        figure, tables.year_table(by_year, ("beneficiaries", "women")), title, "beneficiaries_trend"
     )
 left, right = st.columns(2)
 with left:
@@ -88,8 +88,11 @@ with left:
         t("common.placements"),
         lang,
     )
-    ui.chart_block(
-        figure, ui.year_table(placements, ("placements", "women", "men")), title, "placements_trend"
+    blocks.chart_block(
+        figure,
+        tables.year_table(placements, ("placements", "women", "men")),
+        title,
+        "placements_trend",
     )
 with right:
     title = t("overview.chart_interventions")
@@ -103,6 +106,6 @@ with right:
         lang,
         color=charts.PALETTE[2],
     )
-    ui.chart_block(
-        figure, ui.year_table(interventions, ("interventions",)), title, "interventions_trend"
+    blocks.chart_block(
+        figure, tables.year_table(interventions, ("interventions",)), title, "interventions_trend"
     )

@@ -2,22 +2,24 @@
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, tables
 from lib.i18n import t
-from lib.ui import blocks as ui
+from lib.ui import blocks, filters
 from lib.warehouse import queries
 
-lang = ui.start_page()
+lang = blocks.start_page()
 options = queries.filter_options()
-selection = ui.sidebar_filters(options, years=queries.placement_years())
+selection = filters.sidebar_filters(options, years=queries.placement_years())
 by_year = queries.placements_by_year(selection, options)
-by_sector = ui.localized_names(queries.placements_by_sector(selection, options))
-by_region = ui.localized_names(queries.placements_by_region(selection, options))
+by_sector = tables.localized_names(queries.placements_by_sector(selection, options))
+by_region = tables.localized_names(queries.placements_by_region(selection, options))
 
-ui.page_header(t("placements.title"), t("placements.intro"), demo=bool(by_year["any_demo"].any()))
-st.caption(ui.selection_summary(selection))
+blocks.page_header(
+    t("placements.title"), t("placements.intro"), demo=bool(by_year["any_demo"].any())
+)
+st.caption(filters.selection_summary(selection))
 if by_year.empty or by_year["placements"].sum() == 0:
-    ui.empty_selection_message()
+    blocks.empty_selection_message()
     st.stop()
 
 title = t("placements.chart_by_year")
@@ -30,14 +32,14 @@ figure = charts.grouped_bar_chart(
     t("common.placements"),
     lang,
 )
-ui.chart_block(
-    figure, ui.year_table(by_year, ("placements", "women", "men")), title, "placements_by_year"
+blocks.chart_block(
+    figure, tables.year_table(by_year, ("placements", "women", "men")), title, "placements_by_year"
 )
 st.caption(t("placements.gap_note"))
 
 st.subheader(t("placements.breakdown", year=selection.year))
 if by_sector["placements"].sum() == 0:
-    ui.empty_selection_message()
+    blocks.empty_selection_message()
     st.stop()
 left, right = st.columns(2)
 with left:
@@ -54,9 +56,11 @@ with left:
         horizontal=True,
         color=charts.PALETTE[1],
     )
-    ui.chart_block(
+    blocks.chart_block(
         figure,
-        ui.labelled(ordered.rename(columns={"name": "sector"}), ("sector", "placements", "women")),
+        tables.labelled(
+            ordered.rename(columns={"name": "sector"}), ("sector", "placements", "women")
+        ),
         title,
         "placements_by_sector",
     )
@@ -73,9 +77,11 @@ with right:
         lang,
         horizontal=True,
     )
-    ui.chart_block(
+    blocks.chart_block(
         figure,
-        ui.labelled(ordered.rename(columns={"name": "region"}), ("region", "placements", "women")),
+        tables.labelled(
+            ordered.rename(columns={"name": "region"}), ("region", "placements", "women")
+        ),
         title,
         "placements_by_region",
     )

@@ -4,9 +4,9 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.public import snapshot, view
-from lib.ui import blocks as ui
+from lib.ui import blocks, public
 
-lang = ui.start_page()
+lang = blocks.start_page()
 if not snapshot.available():
     st.title(t("public.title"))
     st.warning(t("public.missing"))
@@ -14,7 +14,7 @@ if not snapshot.available():
 
 metadata = snapshot.metadata()
 demo = metadata.get("demo") == "True"
-ui.page_header(t("public.title"), t("public.intro"), demo=demo)
+blocks.page_header(t("public.title"), t("public.intro"), demo=demo)
 if demo:
     st.caption(t("public.demo_note"))
 
@@ -29,19 +29,19 @@ for row in range(0, len(cards), 3):
 st.subheader(t("public.trends"))
 programme = snapshot.table("programme_by_year")
 for column, figure in zip(
-    st.columns(2), ui.public_figures(snapshot.version(), lang, None)["trends"], strict=True
+    st.columns(2), public.public_figures(snapshot.version(), lang, None)["trends"], strict=True
 ):
     with column:
-        st.plotly_chart(figure, config=ui.PLOTLY_CONFIG)
+        st.plotly_chart(figure, config=blocks.PLOTLY_CONFIG)
 
 regions = snapshot.table("beneficiaries_by_region")
 years = sorted(regions["year"].unique().tolist(), reverse=True)
-year = ui.public_year(years)
+year = public.public_year(years)
 st.subheader(t("public.regions_title", year=year))
-figures = ui.public_figures(snapshot.version(), lang, year)
+figures = public.public_figures(snapshot.version(), lang, year)
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(figures["map"], config=ui.PLOTLY_CONFIG)
+    st.plotly_chart(figures["map"], config=blocks.PLOTLY_CONFIG)
     st.caption(t("public.map_legend"))
 with right:
     st.dataframe(view.regions_table(regions, year, lang), hide_index=True, height=36 * 14 + 4)
@@ -49,13 +49,13 @@ with right:
 st.subheader(t("public.placements_title"))
 placements = snapshot.table("placements_by_sex")
 left, right = st.columns([3, 2])
-left.plotly_chart(figures["placements"], config=ui.PLOTLY_CONFIG)
+left.plotly_chart(figures["placements"], config=blocks.PLOTLY_CONFIG)
 right.dataframe(view.placements_table(placements, lang), hide_index=True)
 
 st.subheader(t("public.interventions_title"))
 types = snapshot.table("interventions_by_type")
 left, right = st.columns([3, 2])
-left.plotly_chart(figures["interventions"], config=ui.PLOTLY_CONFIG)
+left.plotly_chart(figures["interventions"], config=blocks.PLOTLY_CONFIG)
 right.dataframe(view.interventions_table(types, lang), hide_index=True)
 
 st.subheader(t("public.method_title"))
@@ -64,7 +64,7 @@ if demo:
     st.markdown(t("public.demo_method"))
 
 st.subheader(t("public.downloads"))
-ui.public_downloads(snapshot.TABLES)
+public.public_downloads(snapshot.TABLES)
 st.subheader(t("public.sources"))
 st.markdown(
     "\n".join(

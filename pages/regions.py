@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from lib import charts, geo
+from lib import charts, geo, tables
 from lib.formatting import format_number
 from lib.i18n import t
-from lib.ui import blocks as ui
+from lib.ui import blocks, filters
 from lib.warehouse import queries
 
-lang = ui.start_page()
+lang = blocks.start_page()
 options = queries.filter_options()
-selection = ui.sidebar_filters(options, years=queries.programme_years())
-frame = ui.localized_names(queries.beneficiaries_by_region(selection, options))
+selection = filters.sidebar_filters(options, years=queries.programme_years())
+frame = tables.localized_names(queries.beneficiaries_by_region(selection, options))
 
-ui.page_header(t("regions.title"), t("regions.intro"), demo=bool(frame["any_demo"].any()))
-st.caption(ui.selection_summary(selection))
+blocks.page_header(t("regions.title"), t("regions.intro"), demo=bool(frame["any_demo"].any()))
+st.caption(filters.selection_summary(selection))
 left, right = st.columns([1, 2])
 census = left.segmented_control(
     t("regions.census"),
@@ -36,7 +36,7 @@ frame["population"] = frame[f"population_{census}"]
 frame["rate"] = frame["beneficiaries"] / frame["population"] * 100_000
 selected = frame[frame["selected"]]
 if selected["beneficiaries"].sum() == 0:
-    ui.empty_selection_message()
+    blocks.empty_selection_message()
 
 with_people = selected[selected["beneficiaries"] > 0]
 with_people = with_people.assign(
@@ -66,7 +66,7 @@ figure = charts.region_map(
 )
 ranked = selected.sort_values([measure, "beneficiaries"], ascending=False).reset_index(drop=True)
 ranked.insert(0, "rank", range(1, len(ranked) + 1))
-table = ui.labelled(
+table = tables.labelled(
     ranked.rename(columns={"name": "region"}),
     ("rank", "region", "beneficiaries", "rate", "budget_mad", "women", "population"),
 )
@@ -74,6 +74,6 @@ st.caption(t("regions.legend_note"))
 none = selected.loc[selected["beneficiaries"] == 0, "name"].tolist()
 if none:
     st.caption(t("regions.without", regions=", ".join(none), year=selection.year))
-ui.chart_block(
+blocks.chart_block(
     figure, table, title, "region_map", table_label=t("regions.ranking", year=selection.year)
 )

@@ -5,28 +5,28 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from lib import charts, geo
+from lib import charts, geo, tables
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
 from lib.simulator import scenarios
 from lib.simulator.assumptions import describe_assumptions
 from lib.simulator.inputs import ScenarioError
 from lib.simulator.model import simulate
-from lib.ui import blocks as ui
+from lib.ui import blocks
 from lib.ui import simulator as sim
 from lib.warehouse import queries
 
-lang = ui.start_page()
+lang = blocks.start_page()
 years = queries.programme_years()
 sim.first_load(years)
-ui.page_header(t("sim.title"), t("sim.intro"))
+blocks.page_header(t("sim.title"), t("sim.intro"))
 if "sim_problem" in st.session_state:
     st.warning(st.session_state.pop("sim_problem"), icon=":material/link_off:")
 
 
 def results(result, reference, names) -> None:
     if bool(reference["any_demo"].any()):
-        ui.demo_badge()
+        blocks.demo_badge()
     tiles = st.columns(4)
     tiles[0].metric(
         t("common.beneficiaries"),
@@ -64,7 +64,7 @@ def results(result, reference, names) -> None:
                 )
             ],
         )
-        st.plotly_chart(figure, config=ui.PLOTLY_CONFIG, key="sim_map")
+        st.plotly_chart(figure, config=blocks.PLOTLY_CONFIG, key="sim_map")
     with right:
         ordered = comparison.sort_values("scenario_beneficiaries", ascending=False)
         figure = charts.grouped_bar_chart(
@@ -80,7 +80,7 @@ def results(result, reference, names) -> None:
             lang,
             stacked=False,
         )
-        st.plotly_chart(figure, config=ui.PLOTLY_CONFIG, key="sim_bars")
+        st.plotly_chart(figure, config=blocks.PLOTLY_CONFIG, key="sim_bars")
     table = pd.DataFrame(
         {
             t("common.region"): comparison["name"],
@@ -92,8 +92,8 @@ def results(result, reference, names) -> None:
             t("sim.scenario_money"): comparison["scenario_grant_mad"].round(),
         }
     )
-    st.dataframe(ui.display_table(table), hide_index=True)
-    ui.download(table, t("sim.title"), "scenario_table")
+    st.dataframe(tables.display_table(table), hide_index=True)
+    blocks.download(table, t("sim.title"), "scenario_table")
     st.subheader(t("sim.assumptions"))
     assumptions = describe_assumptions(result.inputs, reference)
     st.markdown("\n".join(f"- {scenarios.message(k, p, lang, names)}" for k, p in assumptions))

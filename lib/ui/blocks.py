@@ -1,32 +1,29 @@
-"""Streamlit building blocks shared by the pages: header, filters, tiles, chart blocks.
+"""Streamlit building blocks shared by the pages: the router guard, header, tiles, chart blocks.
 
-Pages stay thin: they read the filters, call lib.warehouse.queries, and hand DataFrames to these
-blocks.
-Data first, drawing second: one frame feeds the chart, the table and the CSV download.
+Pages stay thin: they read the filters (``lib.ui.filters``), call ``lib.warehouse.queries``, and
+hand DataFrames to these blocks. Data first, drawing second: one frame feeds the chart, the
+table (shaped by ``lib.tables``) and the CSV download.
 """
 
 from __future__ import annotations
 
 import runpy
-from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from lib import tables
 from lib.config import REPO_DIR
 from lib.export import csv_bytes, file_slug
-from lib.formatting import format_change, format_money, format_number, format_percent_value
-from lib.i18n import current_language, name_column, t
-from lib.warehouse import filters as flt
-from lib.warehouse import queries
+from lib.formatting import format_change, format_money, format_number
+from lib.i18n import current_language, t
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
 }
-WIDGET_KEYS = {"year": "f_year", "regions": "f_regions", "sectors": "f_sectors", "sexes": "f_sexes"}
 
 
 ROUTED = "_routed_by_app"
@@ -76,123 +73,6 @@ def demo_badge() -> None:
 # --- filters --------------------------------------------------------------------------------
 
 
-def _default_year(options: flt.FilterOptions) -> int:
-    return max(options.years)
-
-
-def _shadow(options: flt.FilterOptions) -> flt.Filters:
-    """The session's selection; read from the URL on the session's first run."""
-    if flt.SHADOW not in st.session_state:
-        parsed, problems = flt.parse_query_params(
-            st.query_params.to_dict() | _repeated_params(), options, _default_year(options)
-        )
-        st.session_state[flt.SHADOW] = parsed
-        st.session_state["filter_problems"] = problems
-    return st.session_state[flt.SHADOW]
-
-
-def _repeated_params() -> dict[str, list[str]]:
-    # ?region=1&region=6 as well as ?region=1,6
-    return {
-        key: st.query_params.get_all(key)
-        for key in ("region", "sector", "sex")
-        if len(st.query_params.get_all(key)) > 1
-    }
-
-
-def _store(field: str) -> None:
-    value = st.session_state[WIDGET_KEYS[field]]
-    value = value if field == "year" else tuple(value)
-    current = st.session_state[flt.SHADOW]
-    st.session_state[flt.SHADOW] = flt.Filters(**{**current.__dict__, field: value})
-
-
-def sidebar_filters(
-    options: flt.FilterOptions,
-    fields: tuple[str, ...] = ("year", "regions", "sectors", "sexes"),
-    years: tuple[int, ...] | None = None,
-) -> flt.Filters:
-    """Draw the filters this page uses; return the selection this page shows."""
-    shadow = _shadow(options)
-    years = tuple(years or options.years)
-    shown_year = flt.effective_year(shadow.year, years)
-    region_names = queries.names("region", lang())
-    sector_names = queries.names("sector", lang())
-    with st.sidebar:
-        st.subheader(t("filters.title"))
-        if "year" in fields:
-            st.session_state[WIDGET_KEYS["year"]] = shown_year
-            st.selectbox(
-                t("filters.year"),
-                sorted(years, reverse=True),
-                key=WIDGET_KEYS["year"],
-                on_change=_store,
-                args=("year",),
-            )
-        choice_widgets = {
-            "regions": (
-                options.regions,
-                lambda code: region_names[str(code)],
-                "filters.all_regions",
-            ),
-            "sectors": (options.sectors, lambda code: sector_names[code], "filters.all_sectors"),
-            "sexes": (options.sexes, lambda code: t(f"common.sex_{code}"), "filters.all_sexes"),
-        }
-        for field, (choices, label_of, placeholder) in choice_widgets.items():
-            if field in fields:
-                st.session_state[WIDGET_KEYS[field]] = list(getattr(shadow, field))
-                st.multiselect(
-                    t(f"filters.{field}"),
-                    choices,
-                    format_func=label_of,
-                    key=WIDGET_KEYS[field],
-                    placeholder=t(placeholder),
-                    on_change=_store,
-                    args=(field,),
-                )
-    selection = flt.with_year(st.session_state[flt.SHADOW], shown_year)
-    # A filter this page does not draw does not narrow it (interventions carry no sector).
-    selection = replace(
-        selection, **{f: () for f in ("regions", "sectors", "sexes") if f not in fields}
-    )
-    _sync_url(st.session_state[flt.SHADOW], options)
-    _show_param_problems()
-    if shown_year != shadow.year:
-        st.info(t("filters.year_fallback", asked=shadow.year, shown=shown_year))
-    return selection
-
-
-def _sync_url(selection: flt.Filters, options: flt.FilterOptions) -> None:
-    wanted = flt.to_query_params(selection, _default_year(options))
-    others = {k: v for k, v in st.query_params.to_dict().items() if k not in flt.URL_KEYS.values()}
-    if st.query_params.to_dict() != {**others, **wanted}:
-        st.query_params.from_dict({**others, **wanted})
-
-
-def _show_param_problems() -> None:
-    for problem in st.session_state.get("filter_problems", []):
-        st.warning(
-            t(problem.message_key, name=problem.name, value=problem.value, **problem.params),
-            icon=":material/link_off:",
-        )
-
-
-def selection_summary(selection: flt.Filters) -> str:
-    """A sentence naming what the figures cover, for captions under narrowed views."""
-    if not selection.is_narrowed:
-        return t("filters.summary_all")
-    parts = []
-    if selection.regions:
-        region_names = queries.names("region", lang())
-        parts.append(", ".join(region_names[str(code)] for code in selection.regions))
-    if selection.sectors:
-        sector_names = queries.names("sector", lang())
-        parts.append(", ".join(sector_names[code] for code in selection.sectors))
-    if selection.sexes:
-        parts.append(", ".join(t(f"common.sex_{code}") for code in selection.sexes))
-    return t("filters.summary", parts=" · ".join(parts))
-
-
 # --- figures --------------------------------------------------------------------------------
 
 
@@ -211,7 +91,7 @@ def chart_block(
     with st.expander(label, expanded=table_label is not None):
         height = 36 * (len(table) + 1) + 4 if table_label and len(table) <= 20 else "auto"
         st.dataframe(
-            display_table(table), hide_index=True, column_config=column_config, height=height
+            tables.display_table(table), hide_index=True, column_config=column_config, height=height
         )
         st.download_button(
             t("common.download_csv"),
@@ -224,60 +104,11 @@ def chart_block(
         )
 
 
-def localized_names(frame: pd.DataFrame, target: str = "name") -> pd.DataFrame:
-    """Add a ``name`` column in the session's language from the name_fr/ar/en columns."""
-    frame = frame.copy()
-    frame[target] = frame[name_column(lang())]
-    return frame
-
-
 def empty_selection_message() -> None:
     st.info(t("common.empty_selection"), icon=":material/filter_alt_off:")
 
 
 # --- tiles and tables -----------------------------------------------------------------------
-
-_COLUMN_LABELS = {
-    "year": "common.year",
-    "beneficiaries": "common.beneficiaries",
-    "budget_mad": "common.budget",
-    "women": "common.women",
-    "men": "common.men",
-    "placements": "common.placements",
-    "interventions": "common.interventions",
-    "cost_per_beneficiary": "common.cost_per_beneficiary",
-    "share_women": "common.share_women",
-}
-
-
-def column_label(column: str) -> str:
-    return t(_COLUMN_LABELS.get(column, f"common.{column}"))
-
-
-def labelled(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
-    """The columns a table or CSV shows, headed in the session's language."""
-    return frame[list(columns)].rename(columns={c: column_label(c) for c in columns})
-
-
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Numbers written the session's way (13 500 000, 2,4); the CSV keeps raw numbers."""
-    plain = {t("common.year"), t("common.rank"), t("interventions.month")}
-    money = {t("common.budget"), t("common.cost_per_beneficiary"), t("sim.scenario_money")}
-    shown = table.copy()
-    for column in shown.columns:
-        series = shown[column]
-        if column in plain or not pd.api.types.is_numeric_dtype(series):
-            continue
-        if pd.api.types.is_bool_dtype(series):
-            continue
-        whole = pd.api.types.is_integer_dtype(series) or column in money
-        digits = 0 if whole else 1
-        shown[column] = [format_number(value, lang(), digits) for value in series]
-    return shown
-
-
-def year_table(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    return labelled(frame, ("year", *columns))
 
 
 def _published_note(kpi, published: dict, selection) -> str | None:
@@ -338,76 +169,6 @@ def download(table: pd.DataFrame, title: str, key: str) -> None:
     )
 
 
-def _qualified(value: float, unit: str, qualifier: str) -> str:
-    if unit == "MAD":
-        text = format_money(value, lang())
-    elif unit == "percent":
-        text = format_percent_value(value / 100, lang(), digits=2)
-    else:
-        text = format_number(value, lang())
-    return t(f"common.{qualifier}", value=text) if qualifier in ("at_least", "approx") else text
-
-
-def _figure_key(frame: pd.DataFrame) -> dict:
-    """Indicator, period and scope of published figures, as a reader names them."""
-    return {
-        t("sources.col_indicator"): [t(f"indicator.{code}") for code in frame["indicator"]],
-        t("sources.col_period"): frame["period"],
-        t("sources.col_scope"): [
-            t("sources.national") if scope == "national" else scope for scope in frame["scope"]
-        ],
-    }
-
-
-def _qualified_column(values, units, qualifiers) -> list[str]:
-    return [_qualified(v, u, q) for v, u, q in zip(values, units, qualifiers, strict=True)]
-
-
-def figure_table(figures: pd.DataFrame) -> pd.DataFrame:
-    """Published figures as a reader sees them: indicator named, value qualified, source linked."""
-    return pd.DataFrame(
-        {
-            **_figure_key(figures),
-            t("sources.col_value"): _qualified_column(
-                figures["value"], figures["unit"], figures["qualifier"]
-            ),
-            t("sources.col_source"): figures["source_title"],
-            t("sources.col_date"): figures["source_date"],
-            t("sources.col_url"): figures["source_url"],
-            t("sources.col_quote"): figures["quote"],
-            t("sources.col_note"): figures["note"],
-        }
-    )
-
-
-def reconciliation_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Published value next to the warehouse's own, figure by figure."""
-    return pd.DataFrame(
-        {
-            **_figure_key(frame),
-            t("sources.col_published"): _qualified_column(
-                frame["published_value"], frame["unit"], frame["qualifier"]
-            ),
-            t("sources.col_warehouse"): _qualified_column(
-                frame["warehouse_value"], frame["unit"], ["exact"] * len(frame)
-            ),
-            t("sources.col_match"): ["✓" if ok else "✗" for ok in frame["matches"]],
-            t("sources.col_source"): frame["source_title"],
-            t("sources.col_url"): frame["source_url"],
-        }
-    )
-
-
-def provenance_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            t("sources.col_table"): [t(f"sources.table_{name}") for name in frame["record_table"]],
-            t("sources.col_demo"): frame["demo"],
-            t("sources.col_imported"): frame["imported"],
-        }
-    )
-
-
 def source_column_config() -> dict:
     return {
         t("sources.col_url"): st.column_config.LinkColumn(display_text=t("sources.open_link")),
@@ -416,74 +177,3 @@ def source_column_config() -> dict:
 
 
 # --- the public page ------------------------------------------------------------------------
-
-
-def public_year(years: list[int]) -> int:
-    """The public page's one choice besides language: the programme year (also ?year=)."""
-    if "public_year" not in st.session_state:
-        asked = st.query_params.get("year")
-        st.session_state["public_year"] = years[0]
-        if asked is not None:
-            if asked.isdigit() and int(asked) in years:
-                st.session_state["public_year"] = int(asked)
-            else:
-                st.warning(
-                    t(
-                        "filters.bad_year",
-                        value=asked,
-                        allowed=", ".join(str(y) for y in sorted(years)),
-                    )
-                )
-    year = st.selectbox(t("public.year"), years, key="public_year")
-    if st.query_params.get("year") != str(year):
-        st.query_params["year"] = str(year)
-    return year
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def public_figures(version: int, lang: str, year: int | None) -> dict:
-    """The public page's figures, built once per snapshot, language and year: the same for
-    every visitor (public data only), and Plotly's figure building is most of a page's CPU."""
-    from lib.public import snapshot, view
-
-    del version  # part of the cache key only
-    if year is None:
-        return {"trends": view.trend_figures(snapshot.table("programme_by_year"), lang)}
-    return {
-        "map": view.region_map_figure(snapshot.table("beneficiaries_by_region"), year, lang),
-        "placements": view.placements_figure(snapshot.table("placements_by_sex"), lang),
-        "interventions": view.interventions_figure(snapshot.table("interventions_by_type"), lang),
-    }
-
-
-def public_downloads(tables: tuple[str, ...]) -> None:
-    """Each public table as CSV (raw numbers and disclosure flags), and the whole package."""
-    from lib.public import snapshot
-
-    left, right = st.columns(2)
-    with left:
-        name = st.selectbox(
-            t("public.table"),
-            tables,
-            key="public_table",
-            format_func=lambda n: t(f"public.table_{n}"),
-        )
-        st.download_button(
-            t("public.download_table"),
-            data=csv_bytes(snapshot.table(name)),
-            file_name=f"idmaj-{name}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
-    with right:
-        archive = snapshot.zip_path()
-        if archive.exists():
-            st.download_button(
-                t("public.download_zip"),
-                data=archive.read_bytes(),
-                file_name=archive.name,
-                mime="application/zip",
-                icon=":material/folder_zip:",
-                on_click="ignore",
-            )

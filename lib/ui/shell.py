@@ -168,7 +168,7 @@ def pages_for_session() -> dict[str, list[st.Page]]:
 
 @contextmanager
 def routing():
-    """Mark the page run as started by app.py (see ``ui.start_page``)."""
+    """Mark the page run as started by app.py (see ``blocks.start_page``)."""
     st.session_state[ROUTED] = True
     try:
         yield

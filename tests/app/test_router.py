@@ -1,4 +1,4 @@
-"""app.py routes every page run: the guard ``ui.start_page`` hands unrouted runs to app.py."""
+"""app.py routes every page run: the guard ``blocks.start_page`` hands unrouted runs to app.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lib.ui import blocks as ui
+from lib.ui import blocks
 from lib.warehouse import queries
 from tests.app.helpers import PAGES, REPO, assert_clean, fr, new_app, texts
 
@@ -22,17 +22,17 @@ TITLES = {
 
 @pytest.fixture
 def guard_calls(monkeypatch) -> list[tuple[bool, bool | None]]:
-    """(routed by app.py?, pages-directory mode?) at each call of ui.start_page."""
+    """(routed by app.py?, pages-directory mode?) at each call of blocks.start_page."""
     import streamlit as st
 
     calls = []
-    original = ui.start_page
+    original = blocks.start_page
 
     def spy():
-        calls.append((bool(st.session_state.get(ui.ROUTED)), PagesManager.uses_pages_directory))
+        calls.append((bool(st.session_state.get(blocks.ROUTED)), PagesManager.uses_pages_directory))
         return original()
 
-    monkeypatch.setattr(ui, "start_page", spy)
+    monkeypatch.setattr(blocks, "start_page", spy)
     return calls
 
 
@@ -52,7 +52,7 @@ def test_switch_page_opens_every_page_through_app_py(guard_calls):
         assert set(guard_calls[:-1]) <= {(False, True)}, page
         # app.py ran around the page: its sidebar footer is there, its routing flag reset.
         assert fr("common.demo_footer") in texts(at.sidebar.caption), page
-        assert at.session_state[ui.ROUTED] is False
+        assert at.session_state[blocks.ROUTED] is False
 
 
 @pytest.mark.parametrize("page", [page for page in PAGES if page != "overview"])
@@ -87,13 +87,13 @@ def test_a_page_run_as_the_main_script_never_renders_unrouted(guard_calls, monke
 
     def spy(name, original):
         def wrapper(*args, **kwargs):
-            content_calls.append((name, bool(st.session_state.get(ui.ROUTED))))
+            content_calls.append((name, bool(st.session_state.get(blocks.ROUTED))))
             return original(*args, **kwargs)
 
         return wrapper
 
     monkeypatch.setattr(queries, "published_figures", spy("figures", queries.published_figures))
-    monkeypatch.setattr(ui, "page_header", spy("header", ui.page_header))
+    monkeypatch.setattr(blocks, "page_header", spy("header", blocks.page_header))
     at = AppTest.from_file(str(REPO / "pages" / "sources.py"), default_timeout=30)
     at.context["locale"] = "fr-MA"
     try:

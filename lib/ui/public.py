@@ -1,0 +1,83 @@
+"""The Streamlit side of the public page: its year choice, cached figures and downloads.
+
+Everything shown comes from the published snapshot (``lib.public.snapshot``), never from the
+warehouse; the figures themselves are built by ``lib.public.view`` (pure).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.export import csv_bytes
+from lib.i18n import t
+
+
+def public_year(years: list[int]) -> int:
+    """The public page's one choice besides language: the programme year (also ?year=)."""
+    if "public_year" not in st.session_state:
+        asked = st.query_params.get("year")
+        st.session_state["public_year"] = years[0]
+        if asked is not None:
+            if asked.isdigit() and int(asked) in years:
+                st.session_state["public_year"] = int(asked)
+            else:
+                st.warning(
+                    t(
+                        "filters.bad_year",
+                        value=asked,
+                        allowed=", ".join(str(y) for y in sorted(years)),
+                    )
+                )
+    year = st.selectbox(t("public.year"), years, key="public_year")
+    if st.query_params.get("year") != str(year):
+        st.query_params["year"] = str(year)
+    return year
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def public_figures(version: int, lang: str, year: int | None) -> dict:
+    """The public page's figures, built once per snapshot, language and year: the same for
+    every visitor (public data only), and Plotly's figure building is most of a page's CPU."""
+    from lib.public import snapshot, view
+
+    del version  # part of the cache key only
+    if year is None:
+        return {"trends": view.trend_figures(snapshot.table("programme_by_year"), lang)}
+    return {
+        "map": view.region_map_figure(snapshot.table("beneficiaries_by_region"), year, lang),
+        "placements": view.placements_figure(snapshot.table("placements_by_sex"), lang),
+        "interventions": view.interventions_figure(snapshot.table("interventions_by_type"), lang),
+    }
+
+
+def public_downloads(tables: tuple[str, ...]) -> None:
+    """Each public table as CSV (raw numbers and disclosure flags), and the whole package."""
+    from lib.public import snapshot
+
+    left, right = st.columns(2)
+    with left:
+        name = st.selectbox(
+            t("public.table"),
+            tables,
+            key="public_table",
+            format_func=lambda n: t(f"public.table_{n}"),
+        )
+        st.download_button(
+            t("public.download_table"),
+            data=csv_bytes(snapshot.table(name)),
+            file_name=f"idmaj-{name}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    with right:
+        archive = snapshot.zip_path()
+        if archive.exists():
+            st.download_button(
+                t("public.download_zip"),
+                data=archive.read_bytes(),
+                file_name=archive.name,
+                mime="application/zip",
+                icon=":material/folder_zip:",
+                on_click="ignore",
+            )
