@@ -55,7 +55,7 @@ from lib import i18n
 from lib.config import Settings, get_settings
 from lib.export import FORMULA_START, csv_bytes
 from lib.formatting import format_number
-from lib.warehouse.db import Database, load_sql, run_script
+from lib.warehouse.db import Database, fetch, run_script
 from lib.warehouse.demo import AGE_BANDS, SUPPORT_TYPES
 
 KINDS = ("beneficiaries", "placements", "interventions", "published_figures")
@@ -1597,17 +1597,12 @@ _NULLABLE_TEXT = frozenset({"source_url", "quote", "note"})
 # --- Against the warehouse ------------------------------------------------------------------
 
 
-def _fetch(cursor: duckdb.DuckDBPyConnection, query_name: str, **params) -> pd.DataFrame:
-    return cursor.execute(load_sql(query_name), params or None).df()
-
-
 def _check_warehouse(parsed: ParsedFile, database: Database, found: _Collector, file_only):
-    cursor = database.connection().cursor()
-    try:
-        for problem in _warehouse_problems(cursor, parsed, file_only=file_only):
-            found.keep(problem)
-    finally:
-        cursor.close()
+    problems = database.execute_fn(
+        lambda cursor: _warehouse_problems(cursor, parsed, file_only=file_only)
+    )
+    for problem in problems:
+        found.keep(problem)
 
 
 def _when(value) -> str:
@@ -1617,7 +1612,7 @@ def _when(value) -> str:
 def _warehouse_problems(cursor, parsed: ParsedFile, file_only: bool = False) -> list[Problem]:
     """The same file already imported; figures already published; the same rows imported."""
     problems = []
-    earlier = _fetch(cursor, "ingest/committed_file", sha256=parsed.sha256)
+    earlier = fetch(cursor, "ingest/committed_file", sha256=parsed.sha256)
     if len(earlier):
         batch = earlier.iloc[0]
         problems.append(
@@ -1634,7 +1629,7 @@ def _warehouse_problems(cursor, parsed: ParsedFile, file_only: bool = False) -> 
     if problems or file_only or parsed.kind not in KINDS or not len(parsed.rows):
         return problems
     if parsed.kind == "published_figures":
-        existing = _fetch(cursor, "ingest/figure_keys")
+        existing = fetch(cursor, "ingest/figure_keys")
         keys = {
             (row.indicator, row.period, row.scope, _compact(str(row.source_title))): row
             for row in existing.itertuples(index=False)
@@ -1652,14 +1647,14 @@ def _warehouse_problems(cursor, parsed: ParsedFile, file_only: bool = False) -> 
                 )
         return problems
     table = TABLES[parsed.kind]
-    candidates = _fetch(
+    candidates = fetch(
         cursor, "ingest/candidate_batches", kind=parsed.kind, row_count=len(parsed.rows)
     )
     if len(candidates):
         cursor.register("ingest_rows", parsed.rows)
         try:
             for batch in candidates.itertuples(index=False):
-                same = _fetch(cursor, f"ingest/same_content_{table}", batch_id=batch.batch_id)
+                same = fetch(cursor, f"ingest/same_content_{table}", batch_id=batch.batch_id)
                 if int(same["differing"].iloc[0]) == 0:
                     problems.append(
                         Problem(
@@ -1800,8 +1795,7 @@ def _write(database: Database, work: Callable, refused: type[IngestError]):
     """Run ``work(cursor)`` in one transaction, again when another session's write conflicts."""
     for attempt in range(CONFLICT_RETRIES):
         try:
-            with database.transaction() as cursor:
-                return work(cursor)
+            return database.execute_write_fn(work)
         except (duckdb.TransactionException, duckdb.ConstraintException) as conflict:
             # a write-write conflict, or the ids another session has just committed
             if isinstance(conflict, duckdb.ConstraintException) and "Duplicate key" not in str(
@@ -1828,7 +1822,7 @@ def commit(parsed: ParsedFile, database: Database, user: str, replace_demo: bool
         problems = _warehouse_problems(cursor, parsed)  # again: another session may have won
         if problems:
             raise ImportRefused(problems)
-        latest = _fetch(cursor, "ingest/next_ids").iloc[0]
+        latest = fetch(cursor, "ingest/next_ids").iloc[0]
         batch_id = int(latest["import_batch"]) + 1
         rows = parsed.rows.copy()
         if table == "published_figure":
@@ -1874,7 +1868,7 @@ def rollback(batch_id: int, database: Database, user: str) -> int:
     batch_id = int(batch_id)
 
     def work(cursor) -> int:
-        batches = _fetch(cursor, "ingest/batches")
+        batches = fetch(cursor, "ingest/batches")
         batch = batches[batches["batch_id"] == batch_id]
         if batch.empty:
             raise IngestError([Problem("ingest.error.unknown_batch", {"batch_id": batch_id})])

@@ -86,9 +86,13 @@ def test_transaction_rolls_back_on_error(fresh_data_dir):
     settings = get_settings(data_dir=fresh_data_dir)
     build(settings, records=small_records())
     database = db.get_database(settings)
-    with pytest.raises(RuntimeError), database.transaction() as cursor:
+
+    def delete_then_fail(cursor) -> None:
         cursor.execute("DELETE FROM beneficiary")
         raise RuntimeError("abort")
+
+    with pytest.raises(RuntimeError):
+        database.execute_write_fn(delete_then_fail)
     assert (
         database.execute("dashboard/record_provenance")
         .set_index("record_table")

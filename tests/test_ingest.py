@@ -83,8 +83,8 @@ def shared_warehouse(small_file, tmp_path_factory) -> Warehouse:
 
 def checksum(database: db.Database, skip: tuple[str, ...] = ()) -> dict[str, tuple]:
     """Row count and an order-independent hash of every row, for every table (one query)."""
-    cursor = database.connection().cursor()
-    try:
+
+    def read(cursor) -> dict[str, tuple]:
         tables = sorted(
             row[0] for row in cursor.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         )
@@ -94,18 +94,16 @@ def checksum(database: db.Database, skip: tuple[str, ...] = ()) -> dict[str, tup
             if table not in skip
         )
         return {table: (count, total) for table, count, total in cursor.execute(query).fetchall()}
-    finally:
-        cursor.close()
+
+    return database.execute_fn(read)
 
 
 def records(database: db.Database, table: str, batch_id: int) -> pd.DataFrame:
-    cursor = database.connection().cursor()
-    try:
-        return cursor.execute(
+    return database.execute_fn(
+        lambda cursor: cursor.execute(
             f"SELECT * FROM {table} WHERE batch_id = ? ORDER BY 1", [batch_id]
         ).df()
-    finally:
-        cursor.close()
+    )
 
 
 def xlsx(rows: list[list], title: str = "Données") -> bytes:
@@ -899,15 +897,13 @@ def test_replace_demo_removes_every_demo_record_in_the_same_transaction(demo_war
     provenance = database.execute("dashboard/record_provenance").set_index("record_table")
     assert provenance["demo"].sum() == 0
     assert provenance.loc["beneficiary", "imported"] == 34
-    cursor = database.connection().cursor()
-    try:
-        demo_cubes = cursor.execute(
+    demo_cubes = database.execute_fn(
+        lambda cursor: cursor.execute(
             "SELECT (SELECT count(*) FROM agg_beneficiary WHERE is_demo)"
             " + (SELECT count(*) FROM agg_placement WHERE is_demo)"
             " + (SELECT count(*) FROM agg_intervention WHERE is_demo)"
         ).fetchall()[0][0]
-    finally:
-        cursor.close()
+    )
     assert demo_cubes == 0
 
 
@@ -936,15 +932,15 @@ def test_a_reader_never_sees_a_partial_import(warehouse):
     seen: list[tuple] = []
     stop, errors = threading.Event(), []
 
+    def read_until_stopped(cursor) -> None:
+        while not stop.is_set():
+            seen.append(tuple(cursor.execute(query).fetchall()[0]))
+
     def read():
-        cursor = database.connection().cursor()
         try:
-            while not stop.is_set():
-                seen.append(tuple(cursor.execute(query).fetchall()[0]))
+            database.execute_fn(read_until_stopped)
         except Exception as error:  # surfaced by the assertion below
             errors.append(error)
-        finally:
-            cursor.close()
 
     reader = threading.Thread(target=read)
     reader.start()

@@ -28,7 +28,7 @@ import pandas as pd
 
 from lib.config import Settings, get_settings
 from lib.public import disclosure
-from lib.warehouse.db import Database, connect_file, get_database
+from lib.warehouse.db import Database, create_file, get_database
 
 TOTAL = "total"
 ZIP_NAME = "idmaj-donnees-ouvertes.zip"
@@ -440,29 +440,27 @@ def _datapackage(tables: list[PublicTable], figures: pd.DataFrame, metadata: dic
 
 
 def _write_files(tables: list[PublicTable], folder: Path, package: dict, metadata: dict) -> None:
-    con = connect_file(folder / "public.duckdb")
-    try:
+    def fill(con) -> None:
         for table in tables:
-            frame = table.frame
-            con.register("incoming", frame)
+            con.register("incoming", table.frame)
             con.execute(f"CREATE TABLE {table.name} AS SELECT * FROM incoming")
             con.unregister("incoming")
-            frame.to_csv(folder / f"{table.name}.csv", index=False)
-            frame.to_json(
-                folder / f"{table.name}.json",
-                orient="records",
-                force_ascii=False,
-                date_format="iso",
-                indent=1,
-            )
         con.execute("CREATE TABLE metadata (key VARCHAR, value VARCHAR)")
         con.executemany(
             "INSERT INTO metadata VALUES (?, ?)",
             [(key, str(value)) for key, value in metadata.items()],
         )
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+
+    create_file(folder / "public.duckdb", fill)
+    for table in tables:
+        table.frame.to_csv(folder / f"{table.name}.csv", index=False)
+        table.frame.to_json(
+            folder / f"{table.name}.json",
+            orient="records",
+            force_ascii=False,
+            date_format="iso",
+            indent=1,
+        )
     (folder / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=1), encoding="utf-8"
     )

@@ -13,7 +13,7 @@ import pandas as pd
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
 from lib.simulator.inputs import ScenarioInputs
-from lib.warehouse.db import get_database
+from lib.warehouse.db import get_database, run_script
 
 MAX_NAME_LENGTH = 80
 MAX_COMPARED = 3
@@ -67,17 +67,14 @@ def save(name: str, author: str, inputs: ScenarioInputs, result) -> None:
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise ScenarioNameError(name)
-    database = get_database()
-    with database.transaction() as cursor:
-        database.run_script(
-            cursor,
-            "scenarios/insert",
-            name=name,
-            author=author.strip() or "—",
-            created_at=datetime.now(UTC).replace(tzinfo=None),
-            inputs=json.dumps(inputs.to_query_params()),
-            results=json.dumps(result.to_dict()),
-        )
+    values = {
+        "name": name,
+        "author": author.strip() or "—",
+        "created_at": datetime.now(UTC).replace(tzinfo=None),
+        "inputs": json.dumps(inputs.to_query_params()),
+        "results": json.dumps(result.to_dict()),
+    }
+    get_database().execute_write_fn(lambda cursor: run_script(cursor, "scenarios/insert", **values))
 
 
 def saved() -> pd.DataFrame:
@@ -89,9 +86,9 @@ def saved() -> pd.DataFrame:
 
 
 def delete(scenario_id: int) -> None:
-    database = get_database()
-    with database.transaction() as cursor:
-        database.run_script(cursor, "scenarios/delete", scenario_id=int(scenario_id))
+    get_database().execute_write_fn(
+        lambda cursor: run_script(cursor, "scenarios/delete", scenario_id=int(scenario_id))
+    )
 
 
 def inputs_of(stored: dict, defaults: ScenarioInputs) -> ScenarioInputs:

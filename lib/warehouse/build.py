@@ -20,7 +20,7 @@ import pandas as pd
 
 from lib.config import Settings, get_settings
 from lib.warehouse import demo
-from lib.warehouse.db import connect_file, run_script
+from lib.warehouse.db import create_file, run_script
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
 RECORD_TABLES = ("beneficiary", "placement", "intervention")
@@ -62,16 +62,15 @@ def build(
     temporary.unlink(missing_ok=True)
     try:
         records = records if records is not None else demo.generate(scale, seed, settings.seed_dir)
-        con = connect_file(temporary)
-        try:
+
+        def fill(con) -> None:
             con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
             run_script(con, "build/load_seed", seed_dir=str(settings.seed_dir))
             _insert_records(con, records)
             run_script(con, "build/refresh_aggregates")
             _write_build_info(con, scale, seed)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+
+        create_file(temporary, fill)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

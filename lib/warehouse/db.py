@@ -1,20 +1,22 @@
 """The one door to SQL (as Datasette's ``Database.execute``).
 
-Only this module opens DuckDB connections. Queries are named files in ``lib/warehouse/sql/`` run
-with
-bound parameters; each call takes its own cursor, so Streamlit's session threads never share
-one. Results are cached per warehouse version: a rebuild (a new file put in place with
-``os.replace``) or a committed write changes the version and so empties the cache.
+Only this module opens DuckDB connections. Queries are named files in ``lib/warehouse/sql/``
+run with bound parameters; each call takes its own cursor, so Streamlit's session threads never
+share one; code that needs several statements hands a function to ``execute_fn`` (reads) or
+``execute_write_fn`` (one transaction). Results are cached per warehouse version: a rebuild (a
+new file put in place with ``os.replace``) or a committed write changes the version and so
+empties the cache.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -23,6 +25,8 @@ from lib.config import Settings, get_settings
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 RESULT_CACHE_SIZE = 512
+WRITE_RETRIES = 5
+T = TypeVar("T")
 
 
 class WarehouseMissing(RuntimeError):
@@ -52,9 +56,23 @@ def run_script(cursor: duckdb.DuckDBPyConnection, query_name: str, **params) -> 
         cursor.execute(statement.rstrip(";"), used or None)
 
 
-def connect_file(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A private connection to one file: for the build and the publish step, never for pages."""
-    return duckdb.connect(str(path), read_only=read_only)
+def fetch(cursor: duckdb.DuckDBPyConnection, query_name: str, **params) -> pd.DataFrame:
+    """Run the named query on a cursor handed to an ``execute_fn`` / ``execute_write_fn``."""
+    return cursor.execute(load_sql(query_name), params or None).df()
+
+
+def create_file(path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """Write a new DuckDB file: ``fill(cursor)``, then a checkpoint (build, publish).
+
+    The caller writes into a temporary path and puts it in place itself, so that no reader
+    ever opens half a file.
+    """
+    connection = duckdb.connect(str(path))
+    try:
+        fill(connection)
+        connection.execute("CHECKPOINT")
+    finally:
+        connection.close()
 
 
 def _freeze(value):
@@ -63,13 +81,23 @@ def _freeze(value):
     return value
 
 
+class WriteConflict(RuntimeError):
+    """Another writer kept winning: the write was retried and gave up, nothing was written."""
+
+
 class Database:
-    """One DuckDB file, one connection per process, a cursor per query."""
+    """One DuckDB file, one connection per process, a cursor per query.
+
+    Reads: :meth:`execute` (a named query, cached per warehouse version), :meth:`execute_fn`
+    (a function of a cursor). Writes: :meth:`execute_write_fn`, one at a time per process,
+    in one transaction. Nothing outside this class holds the connection.
+    """
 
     def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
         self._lock = threading.RLock()
+        self._write_lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._inode: int | None = None
         self._writes = 0
@@ -81,16 +109,16 @@ class Database:
         except FileNotFoundError as missing:
             raise WarehouseMissing(str(self.path)) from missing
 
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        """The process's connection, reopened when the file was replaced by a rebuild."""
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor on the process's connection, reopened when a rebuild replaced the file."""
         with self._lock:
             inode = self._current_inode()
             if self._connection is None or inode != self._inode:
                 self.close()
-                self._connection = connect_file(self.path, read_only=self.read_only)
+                self._connection = duckdb.connect(str(self.path), read_only=self.read_only)
                 self._inode = inode
                 self._results.clear()
-            return self._connection
+            return self._connection.cursor()
 
     def close(self) -> None:
         with self._lock:
@@ -102,7 +130,7 @@ class Database:
     @property
     def version(self) -> tuple[int, int]:
         """Changes whenever what the queries would return may have changed."""
-        self.connection()
+        self._cursor().close()
         return (self._inode or 0, self._writes)
 
     def execute(self, query_name: str, **params) -> pd.DataFrame:
@@ -121,20 +149,38 @@ class Database:
         return frame.copy()
 
     def execute_uncached(self, query_name: str, **params) -> pd.DataFrame:
-        cursor = self.connection().cursor()
+        return self.execute_fn(lambda cursor: fetch(cursor, query_name, **params))
+
+    def execute_fn(self, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """``read(cursor)`` on a cursor of its own (as Datasette's ``execute_fn``)."""
+        cursor = self._cursor()
         try:
-            return cursor.execute(load_sql(query_name), params or None).df()
+            return read(cursor)
         finally:
             cursor.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor inside one transaction: all of it is committed, or none of it."""
-        cursor = self.connection().cursor()
+    def execute_write_fn(self, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """``write(cursor)`` in one transaction: all of it is committed, or none of it.
+
+        One writer at a time in this process; a conflict with another connection's write is
+        retried a few times, then :class:`WriteConflict` is raised with nothing written.
+        """
+        with self._write_lock:
+            for attempt in range(WRITE_RETRIES):
+                try:
+                    return self._write_once(write)
+                except duckdb.TransactionException as conflict:
+                    last = conflict
+                    time.sleep(0.02 * (attempt + 1))
+            raise WriteConflict(str(self.path)) from last
+
+    def _write_once(self, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        cursor = self._cursor()
         cursor.execute("BEGIN TRANSACTION")
         try:
-            yield cursor
+            result = write(cursor)
             cursor.execute("COMMIT")
+            return result
         except BaseException:
             cursor.execute("ROLLBACK")
             raise
@@ -143,10 +189,6 @@ class Database:
             with self._lock:
                 self._writes += 1
                 self._results.clear()
-
-    def run_script(self, cursor: duckdb.DuckDBPyConnection, query_name: str, **params) -> None:
-        """Run a named script (INSERT, DELETE...) on a cursor inside ``transaction()``."""
-        run_script(cursor, query_name, **params)
 
 
 _databases: dict[tuple[Path, bool], Database] = {}
