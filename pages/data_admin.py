@@ -5,7 +5,6 @@ import streamlit as st
 from lib import ingest
 from lib.i18n import t
 from lib.ui import admin, blocks
-from lib.warehouse.db import get_database
 
 lang = blocks.start_page()
 blocks.page_header(t("admin.title"), t("admin.intro"))
@@ -29,7 +28,7 @@ upload = st.file_uploader(
     t("admin.file"), type=["csv", "xlsx", "txt"], key="admin_upload", help=t("admin.file_help")
 )
 if upload is not None:
-    parsed = ingest.parse(upload.getvalue(), upload.name, kind, get_database())
+    parsed = admin.parse_upload(upload, kind)
     if not parsed.ok:
         admin.show_refusal(parsed)
     else:

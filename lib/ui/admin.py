@@ -27,6 +27,11 @@ def importer_name() -> str:
     return identity.name if identity.signed_in else t("admin.demo_user")
 
 
+def parse_upload(upload, kind: str) -> ingest.ParsedFile:
+    """The uploaded file read and checked against the warehouse (never raises on a bad file)."""
+    return ingest.parse(upload.getvalue(), upload.name, kind, get_database())
+
+
 def templates() -> None:
     lang = current_language()
     st.caption(t("admin.templates_intro"))
