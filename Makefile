@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test lint build publish bench browser clean
 
 run: $(VENV)/.runtime
-	$(BIN)/python -m lib.warehouse.build --if-missing
+	$(BIN)/python -m lib build --if-missing
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.dev browser
@@ -23,7 +23,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 build: $(VENV)/.runtime
-	$(BIN)/python -m lib.warehouse.build
+	$(BIN)/python -m lib build
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench

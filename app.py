@@ -7,6 +7,7 @@ import streamlit as st
 from lib.ui import shell
 
 st.set_page_config(page_title="Idmaj", page_icon=":material/handshake:", layout="wide")
+shell.stop_on_bad_settings()
 navigation = st.navigation(shell.pages_for_session(), position="sidebar")
 shell.language_selector()
 shell.sidebar_footer()

@@ -1,6 +1,6 @@
-"""Who may see which page: roles, modes, sign-in.
+"""Who may see which page: roles, modes, sign-in, local accounts.
 
-    python -m lib.auth add-user NAME ROLE [--secrets PATH]   (asks for the password twice)
+Accounts are managed with ``python -m lib users add|list|remove`` (``lib.cli``).
 
 Roles and their pages live in ``PAGE_ROLES``, the one place that says who sees what. The mode
 follows the data: while the warehouse holds demo records only, every page is open (a banner
@@ -16,10 +16,8 @@ No password, hash or token is ever logged, put in a URL or kept in the session.
 
 from __future__ import annotations
 
-import argparse
-import getpass
+import os
 import re
-import sys
 import threading
 import time
 import tomllib
@@ -27,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -49,6 +48,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "public.py": frozenset(ROLES),
 }
 MAX_ATTEMPTS = 5
+MIN_PASSWORD_LENGTH = 10
 LOCK_MINUTES = 15
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 SECRETS_PATH = REPO_DIR / ".streamlit" / "secrets.toml"
@@ -164,81 +164,60 @@ def role_from_identity(user: Mapping, settings: Mapping) -> str:
     return role if role in STAFF_ROLES else "public"
 
 
-# --- the add-user command ------------------------------------------------------------------------
+# --- local accounts in the secrets file ---------------------------------------------------------
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+class AccountError(ValueError):
+    """A local account cannot be saved: ``reason`` names the catalog message (cli.account.*)."""
+
+    def __init__(self, reason: str, **params):
+        self.reason, self.params = reason, params
+        super().__init__(reason)
 
 
-def _toml_key(key) -> str:
-    return str(key) if re.fullmatch(r"[A-Za-z0-9_-]+", str(key)) else _toml_value(str(key))
+def _read_secrets(secrets_path: Path) -> dict:
+    if not secrets_path.exists():
+        return {}
+    return tomllib.loads(secrets_path.read_text(encoding="utf-8"))
 
 
-def dump_toml(data: Mapping, prefix: str = "") -> str:
-    """A small TOML writer for the secrets file (tables of strings, numbers, booleans, lists)."""
-    scalars = [
-        f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, Mapping)
-    ]
-    parts = ["\n".join(scalars)] if scalars else []
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            name = f"{prefix}.{_toml_key(key)}" if prefix else _toml_key(key)
-            parts.append(f"[{name}]\n{dump_toml(value, name)}".rstrip())
-    return "\n\n".join(parts)
+def _write_secrets(data: Mapping, secrets_path: Path) -> None:
+    """Write the whole file readable by its owner only, from its first byte, then swap it in."""
+    secrets_path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = secrets_path.with_name(f".{secrets_path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        tomli_w.dump(dict(data), handle)
+    os.replace(temporary, secrets_path)
 
 
 def add_user(name: str, role: str, password: str, secrets_path: Path = SECRETS_PATH) -> None:
     """Create or update a local account in the secrets file (the password is stored hashed)."""
     name = name.strip().lower()
     if not NAME_PATTERN.match(name):
-        raise ValueError("name: 2-40 lower-case letters, digits, dot, dash or underscore")
+        raise AccountError("bad_name")
     if role not in STAFF_ROLES:
-        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
-    if len(password) < 10:
-        raise ValueError("the password needs at least 10 characters")
-    data = tomllib.loads(secrets_path.read_text(encoding="utf-8")) if secrets_path.exists() else {}
+        raise AccountError("bad_role", roles=", ".join(STAFF_ROLES))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("short_password", minimum=MIN_PASSWORD_LENGTH)
+    data = _read_secrets(secrets_path)
     data.setdefault("users", {})[name] = {"role": role, "password_hash": hash_password(password)}
-    secrets_path.parent.mkdir(parents=True, exist_ok=True)
-    secrets_path.write_text(dump_toml(data) + "\n", encoding="utf-8")
-    secrets_path.chmod(0o600)
+    _write_secrets(data, secrets_path)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.auth")
-    commands = parser.add_subparsers(dest="command", required=True)
-    adding = commands.add_parser("add-user", help="create or update a local account")
-    adding.add_argument("name")
-    adding.add_argument("role", choices=STAFF_ROLES)
-    adding.add_argument("--secrets", type=Path, default=SECRETS_PATH)
-    adding.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from standard input (scripts)",
-    )
-    args = parser.parse_args(argv)
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Mot de passe : ")
-        if getpass.getpass("Confirmez : ") != password:
-            print("Les mots de passe diffèrent.", file=sys.stderr)
-            return 2
-    try:
-        add_user(args.name, args.role, password, args.secrets)
-    except ValueError as error:
-        print(f"Refusé : {error}", file=sys.stderr)
-        return 2
-    print(f"Compte « {args.name.strip().lower()} » ({args.role}) enregistré dans {args.secrets}.")
-    return 0
+def list_users(secrets_path: Path = SECRETS_PATH) -> dict[str, str]:
+    """Local account name -> role, sorted by name."""
+    users = _read_secrets(secrets_path).get("users", {})
+    return {name: str(users[name].get("role", "")) for name in sorted(users)}
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def remove_user(name: str, secrets_path: Path = SECRETS_PATH) -> bool:
+    """Delete a local account; False when there was none by that name."""
+    data = _read_secrets(secrets_path)
+    users = data.get("users", {})
+    if name.strip().lower() not in users:
+        return False
+    del users[name.strip().lower()]
+    _write_secrets(data, secrets_path)
+    return True

@@ -1,17 +1,23 @@
 """One frozen Settings value: paths, thresholds, mode.
 
 Every setting can be overridden by an ``IDMAJ_*`` environment variable, so tests point
-``IDMAJ_DATA_DIR`` at a temporary folder and never touch the developer's warehouse.
+``IDMAJ_DATA_DIR`` at a temporary folder and never touch the developer's warehouse. Each
+variable is read by one small parser that says what it accepts: a bad value (``abc``, an
+empty value, ``١٠``) raises :class:`SettingsError` naming the variable, never a bare
+``ValueError``, and nothing starts on it. Pure: no streamlit.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 MODES = ("auto", "public")
+_ASCII_INTEGER = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -38,29 +44,74 @@ class Settings:
         return self.mode == "public"
 
 
-_ENV = {
-    "IDMAJ_DATA_DIR": ("data_dir", Path),
-    "IDMAJ_SEED_DIR": ("seed_dir", Path),
-    "IDMAJ_MODE": ("mode", str),
-    "IDMAJ_SUPPRESSION_THRESHOLD": ("suppression_threshold", int),
-    "IDMAJ_DEMO_SCALE": ("demo_scale", int),
-    "IDMAJ_MAX_UPLOAD_MB": ("max_upload_mb", int),
-    "IDMAJ_MAX_UPLOAD_ROWS": ("max_upload_rows", int),
-    "IDMAJ_SESSION_TIMEOUT_MINUTES": ("session_timeout_minutes", int),
+class SettingsError(ValueError):
+    """An ``IDMAJ_*`` variable holds a value its setting cannot take."""
+
+    def __init__(self, variable: str, value: str, accepts: str, **params):
+        self.variable, self.value, self.accepts, self.params = variable, value, accepts, params
+        super().__init__(f"{variable}={value[:40]!r}: {self.describe('en')}")
+
+    def describe(self, lang: str = "fr") -> str:
+        """The message in ``lang``: which variable, the value, what it accepts."""
+        from lib.i18n import t  # i18n reads no settings; imported late to keep this module light
+
+        shown = self.value if len(self.value) <= 40 else self.value[:40] + "…"
+        return t(
+            "config.bad_setting",
+            lang,
+            variable=self.variable,
+            value=shown,
+            accepts=t(f"config.accepts_{self.accepts}", lang, **self.params),
+        )
+
+
+def _path(variable: str, text: str) -> Path:
+    if not text.strip():
+        raise SettingsError(variable, text, "path")
+    return Path(text)
+
+
+def _integer_at_least(minimum: int) -> Callable[[str, str], int]:
+    def parse(variable: str, text: str) -> int:
+        # ASCII digits only: int() would also take "١٠", " 10 " or "1_0".
+        if not _ASCII_INTEGER.fullmatch(text) or int(text) < minimum:
+            raise SettingsError(variable, text, "integer", minimum=minimum)
+        return int(text)
+
+    return parse
+
+
+def _mode(variable: str, text: str) -> str:
+    if text not in MODES:
+        raise SettingsError(variable, text, "mode", modes=", ".join(MODES))
+    return text
+
+
+_ENV: dict[str, tuple[str, Callable[[str, str], object]]] = {
+    "IDMAJ_DATA_DIR": ("data_dir", _path),
+    "IDMAJ_SEED_DIR": ("seed_dir", _path),
+    "IDMAJ_MODE": ("mode", _mode),
+    "IDMAJ_SUPPRESSION_THRESHOLD": ("suppression_threshold", _integer_at_least(2)),
+    "IDMAJ_DEMO_SCALE": ("demo_scale", _integer_at_least(1)),
+    "IDMAJ_MAX_UPLOAD_MB": ("max_upload_mb", _integer_at_least(1)),
+    "IDMAJ_MAX_UPLOAD_ROWS": ("max_upload_rows", _integer_at_least(1)),
+    "IDMAJ_SESSION_TIMEOUT_MINUTES": ("session_timeout_minutes", _integer_at_least(1)),
 }
 
 
 def get_settings(**overrides) -> Settings:
-    """Settings from the environment, then from explicit overrides (tests)."""
+    """Settings from the environment, then from explicit overrides (tests).
+
+    A variable that is set counts, even when empty: an empty threshold is an error, not 10.
+    """
     values = {}
-    for var, (field, cast) in _ENV.items():
-        if os.environ.get(var):
-            values[field] = cast(os.environ[var])
+    for variable, (field, parse) in _ENV.items():
+        if variable in os.environ:
+            values[field] = parse(variable, os.environ[variable])
     values.update(overrides)
     for field in ("data_dir", "seed_dir"):
         if field in values:
             values[field] = Path(values[field])
     settings = replace(Settings(), **values)
-    if settings.mode not in MODES:
-        raise ValueError(f"IDMAJ_MODE must be one of {MODES}, not {settings.mode!r}")
+    _mode("mode", settings.mode)
     return settings

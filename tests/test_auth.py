@@ -1,4 +1,4 @@
-"""lib.auth: roles and pages, password checks with a lock, OIDC roles, the add-user command."""
+"""lib.auth: roles and pages, password checks with a lock, OIDC roles, local accounts."""
 
 from __future__ import annotations
 
@@ -74,19 +74,6 @@ def test_oidc_roles_from_a_claim_or_an_allowlist():
     assert auth.role_from_identity({"email": "x@y.ma"}, settings) == "public"
 
 
-def test_add_user_command_reads_the_password_from_stdin(tmp_path, monkeypatch, capsys):
-    import io
-
-    secrets = tmp_path / "secrets.toml"
-    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-battery\n"))
-    code = auth.main(
-        ["add-user", "karim", "gestion", "--secrets", str(secrets), "--password-stdin"]
-    )
-    assert code == 0 and "karim" in capsys.readouterr().out
-    users = tomllib.loads(secrets.read_text(encoding="utf-8"))["users"]
-    assert users["karim"]["role"] == "gestion"
-
-
 def test_add_user_writes_a_hash_never_the_password(tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[auth]\ncookie_secret = "keep me"\n', encoding="utf-8")
@@ -114,10 +101,12 @@ def test_add_user_refuses_bad_input(tmp_path, name, role, password):
         auth.add_user(name, role, password, tmp_path / "secrets.toml")
 
 
-def test_toml_writer_round_trips():
-    data = {
-        "auth": {"redirect_uri": "x", "keycloak": {"client_id": "a"}},
-        "users": {"amina": {"role": "direction", "password_hash": "$argon2id$v"}},
-        "idmaj": {"oidc": {"allowlist": {"a@b.ma": "admin"}}},
-    }
-    assert tomllib.loads(auth.dump_toml(data)) == data
+def test_accounts_are_listed_and_removed_and_the_file_stays_private(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    auth.add_user("amina", "direction", "correct-horse-battery", secrets)
+    auth.add_user("karim", "gestion", "correct-horse-battery", secrets)
+    assert auth.list_users(secrets) == {"amina": "direction", "karim": "gestion"}
+    assert auth.remove_user("Amina", secrets)
+    assert not auth.remove_user("amina", secrets)
+    assert auth.list_users(secrets) == {"karim": "gestion"}
+    assert oct(secrets.stat().st_mode)[-3:] == "600"

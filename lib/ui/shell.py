@@ -13,8 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from lib import auth
-from lib.config import REPO_DIR, get_settings
-from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, t
+from lib.config import REPO_DIR, SettingsError, get_settings
+from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, is_rtl, t
 from lib.public.publish import ensure_public_snapshot
 from lib.ui import session
 from lib.ui.blocks import ROUTED
@@ -122,6 +122,15 @@ def _page(spec: PageSpec, default: bool = False, hidden: bool = False) -> st.Pag
         default=default,
         visibility="hidden" if hidden else "visible",
     )
+
+
+def stop_on_bad_settings() -> None:
+    """A bad ``IDMAJ_*`` value stops every page with a message naming the variable to fix."""
+    try:
+        get_settings()
+    except SettingsError as error:
+        st.error(error.describe(current_language()), icon=":material/settings_alert:")
+        st.stop()
 
 
 def current_mode() -> str:

@@ -4,15 +4,13 @@ The build writes a temporary file in the same folder and puts it in place with
 ``os.replace``: readers see the old warehouse or the new one, never half of one, and a failed
 build leaves the previous warehouse intact. Same seed, same records: the build is repeatable.
 
-    python -m lib.warehouse.build [--scale N] [--seed S] [--if-missing]
+    python -m lib build [--scale N] [--seed S] [--if-missing]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,23 +83,3 @@ def ensure_warehouse(settings: Settings | None = None) -> Path:
         if not settings.warehouse_path.exists():
             build(settings)
     return settings.warehouse_path
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=None, help="multiply the demo records")
-    parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
-    parser.add_argument("--if-missing", action="store_true", help="keep an existing warehouse")
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    if args.if_missing and settings.warehouse_path.exists():
-        print(f"{settings.warehouse_path} already built")
-        return
-    started = time.perf_counter()
-    path = build(settings, scale=args.scale, seed=args.seed)
-    elapsed = time.perf_counter() - started
-    print(f"{path} built in {elapsed:.1f} s")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,100 @@
+"""lib.cli: python -m lib <command>, its help, its messages and its exit codes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from lib import cli
+from lib.warehouse import db
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", sorted(cli.COMMANDS))
+def test_every_command_has_help_in_french(name, capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main([name, "--help"])
+    assert done.value.code == 0
+    assert "usage: python -m lib" in capsys.readouterr().out
+
+
+def test_help_follows_the_language(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--lang", "en", "--help"])
+    assert "build the warehouse" in capsys.readouterr().out
+
+
+def test_a_bad_command_or_argument_is_a_usage_error(capsys):
+    for argv in (["nonsense"], [], ["build", "--scale", "many"], ["users", "add", "x"]):
+        with pytest.raises(SystemExit) as done:
+            cli.main(argv)
+        assert done.value.code == cli.USAGE
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_a_bad_setting_names_the_variable(monkeypatch, capsys):
+    monkeypatch.setenv("IDMAJ_SUPPRESSION_THRESHOLD", "abc")
+    assert cli.main(["publish"]) == cli.USAGE
+    error = capsys.readouterr().err
+    assert "IDMAJ_SUPPRESSION_THRESHOLD" in error and "abc" in error
+    assert "invalid literal" not in error
+
+
+def test_build_then_publish_into_the_configured_folder(fresh_data_dir, capsys):
+    assert cli.main(["build"]) == cli.DONE
+    assert (fresh_data_dir / "idmaj.duckdb").exists()
+    assert cli.main(["build", "--if-missing"]) == cli.DONE
+    assert "existe déjà" in capsys.readouterr().out
+    assert cli.main(["publish"]) == cli.DONE
+    assert (fresh_data_dir / "public" / "public.duckdb").exists()
+    db.close_all()
+
+
+def test_build_refuses_a_scale_below_one(fresh_data_dir, capsys):
+    assert cli.main(["build", "--scale", "0"]) == cli.USAGE
+    assert "--scale" in capsys.readouterr().err
+    assert not (fresh_data_dir / "idmaj.duckdb").exists()
+
+
+def test_users_add_list_remove(tmp_path, monkeypatch, capsys):
+    secrets = str(tmp_path / "secrets.toml")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-battery\n"))
+    added = cli.main(["users", "add", "karim", "gestion", "--secrets", secrets, "--password-stdin"])
+    assert added == cli.DONE and "karim" in capsys.readouterr().out
+    assert tomllib.loads(Path(secrets).read_text())["users"]["karim"]["role"] == "gestion"
+    assert cli.main(["users", "list", "--secrets", secrets]) == cli.DONE
+    assert capsys.readouterr().out == "karim\tgestion\n"
+    assert cli.main(["users", "remove", "karim", "--secrets", secrets]) == cli.DONE
+    assert cli.main(["users", "remove", "karim", "--secrets", secrets]) == cli.REFUSED
+    assert "karim" in capsys.readouterr().err
+
+
+def test_users_add_refuses_a_short_password_with_a_clear_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code = cli.main(
+        [
+            "users",
+            "add",
+            "karim",
+            "gestion",
+            "--secrets",
+            str(tmp_path / "s.toml"),
+            "--password-stdin",
+        ]
+    )
+    assert code == cli.REFUSED
+    assert "10" in capsys.readouterr().err
+    assert not (tmp_path / "s.toml").exists()
+
+
+def test_python_dash_m_lib_runs_the_command_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "lib", "--help"], cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "build" in done.stdout and "users" in done.stdout
