@@ -170,9 +170,30 @@ def region_map(
     ``go.Choroplethmap`` with the "white-bg" style needs no network at all (``go.Choropleth``
     waits for a world base map from a CDN and draws nothing offline).
     """
+    trace = _values_trace(frame, geojson, value, name, value_label, value_format, hover_extra)
+    fig = _layout(go.Figure(trace), title, lang, height=620)
+    for rows, label, colour in overlays or []:
+        if not rows.empty:
+            fig.add_trace(_flat_trace(rows, geojson, name, label, colour))
+    fig.update_layout(
+        map={"style": "white-bg", "center": center or {"lat": 28.4, "lon": -9.2}, "zoom": zoom},
+    )
+    return fig
+
+
+def _values_trace(
+    frame: pd.DataFrame,
+    geojson: dict,
+    value: str,
+    name: str,
+    value_label: str,
+    value_format: str,
+    hover_extra: str | None,
+) -> go.Choroplethmap:
+    """The regions of ``frame`` on the blue scale from 0, named (and ``hover_extra``) on hover."""
     custom = frame[[name, hover_extra]] if hover_extra else frame[[name]]
     extra = "<br>%{customdata[1]}" if hover_extra else ""
-    trace = go.Choroplethmap(
+    return go.Choroplethmap(
         geojson=geojson,
         locations=frame["region_code"],
         featureidkey="id",
@@ -188,27 +209,23 @@ def region_map(
             f"%{{customdata[0]}}<br>{value_label}: %{{z:{value_format}}}{extra}<extra></extra>"
         ),
     )
-    fig = _layout(go.Figure(trace), title, lang, height=620)
-    for rows, label, colour in overlays or []:
-        if rows.empty:
-            continue
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=geojson,
-                locations=rows["region_code"],
-                featureidkey="id",
-                z=[0] * len(rows),
-                customdata=rows[[name]],
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                marker={"line": {"color": "#888", "width": 0.6}},
-                hovertemplate=f"%{{customdata[0]}}<br>{label}<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        map={"style": "white-bg", "center": center or {"lat": 28.4, "lon": -9.2}, "zoom": zoom},
+
+
+def _flat_trace(
+    rows: pd.DataFrame, geojson: dict, name: str, label: str, colour: str
+) -> go.Choroplethmap:
+    """The regions of ``rows`` in one flat colour, no scale, their name and ``label`` on hover."""
+    return go.Choroplethmap(
+        geojson=geojson,
+        locations=rows["region_code"],
+        featureidkey="id",
+        z=[0] * len(rows),
+        customdata=rows[[name]],
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        marker={"line": {"color": "#888", "width": 0.6}},
+        hovertemplate=f"%{{customdata[0]}}<br>{label}<extra></extra>",
     )
-    return fig
 
 
 def donut_chart(

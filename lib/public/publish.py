@@ -20,9 +20,11 @@ import json
 import shutil
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -272,107 +274,181 @@ def _interventions_tables(interventions, reference, threshold):
     return types, by_centre, by_year
 
 
+class _InterventionTables(NamedTuple):
+    """The three intervention tables: built in one pass, over one period."""
+
+    by_type: pd.DataFrame
+    by_centre: pd.DataFrame
+    by_year: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What the public tables are built from: the publish queries' frames and the threshold."""
+
+    beneficiaries: pd.DataFrame
+    placements: pd.DataFrame
+    reference: pd.DataFrame
+    figures: pd.DataFrame
+    threshold: int
+    interventions: _InterventionTables  # built when the sources are read, before other tables
+
+    @classmethod
+    def read(cls, database: Database, threshold: int) -> _Sources:
+        inputs = _inputs(database)
+        reference = inputs["publish/reference"]
+        return cls(
+            beneficiaries=inputs["publish/beneficiaries"],
+            placements=inputs["publish/placements"],
+            reference=reference,
+            figures=inputs["dashboard/published_figures"],
+            threshold=threshold,
+            interventions=_InterventionTables(
+                *_interventions_tables(inputs["publish/interventions"], reference, threshold)
+            ),
+        )
+
+
+def _build_programme_by_year(sources: _Sources) -> pd.DataFrame:
+    return _programme_by_year(sources.beneficiaries, sources.figures, sources.threshold)
+
+
+def _build_beneficiaries_by_region(sources: _Sources) -> pd.DataFrame:
+    return _regions_table(sources.beneficiaries, sources.reference, sources.threshold)
+
+
+def _sector_table(
+    sources: _Sources, records: pd.DataFrame, value: str, money: str | None = None
+) -> pd.DataFrame:
+    """``value`` (and ``money``) of ``records`` per sector and year, in the reference's order."""
+    return _categories_table(
+        records,
+        sources.reference,
+        "sector",
+        "sector_code",
+        value,
+        sources.threshold,
+        f"{value} by sector",
+        money,
+    )
+
+
+def _build_beneficiaries_by_sector(sources: _Sources) -> pd.DataFrame:
+    return _sector_table(sources, sources.beneficiaries, "beneficiaries", money="budget_mad")
+
+
+def _build_beneficiaries_by_sex(sources: _Sources) -> pd.DataFrame:
+    what = "beneficiaries by sex"
+    return _sex_table(sources.beneficiaries, "beneficiaries", sources.threshold, what)
+
+
+def _build_placements_by_sex(sources: _Sources) -> pd.DataFrame:
+    return _sex_table(sources.placements, "placements", sources.threshold, "placements by sex")
+
+
+def _build_placements_by_sector(sources: _Sources) -> pd.DataFrame:
+    return _sector_table(sources, sources.placements, "placements")
+
+
+def _build_placements_by_region(sources: _Sources) -> pd.DataFrame:
+    placements = sources.placements
+    return _categories_table(
+        placements.assign(region_code=placements["region_code"].astype(str)),
+        sources.reference,
+        "region",
+        "region_code",
+        "placements",
+        sources.threshold,
+        "placements by region",
+    )
+
+
+class _Builder(NamedTuple):
+    """One public table: its name, title and description, and the function that builds it."""
+
+    name: str
+    title: str
+    description: str
+    build: Callable[[_Sources], pd.DataFrame]
+
+
+# Every public table, in the order the snapshot and datapackage.json list them.
+_PUBLIC_TABLES: tuple[_Builder, ...] = (
+    _Builder(
+        "published_figures",
+        "Chiffres publiés",
+        "Every figure a source published, with its source, date and quote.",
+        lambda sources: sources.figures,
+    ),
+    _Builder(
+        "programme_by_year",
+        "Programme par année",
+        "National beneficiaries and budget per programme year, as published.",
+        _build_programme_by_year,
+    ),
+    _Builder(
+        "beneficiaries_by_region",
+        "Bénéficiaires par région",
+        "Beneficiaries and budget per region and programme year; small counts suppressed.",
+        _build_beneficiaries_by_region,
+    ),
+    _Builder(
+        "beneficiaries_by_sector",
+        "Bénéficiaires par secteur",
+        "Beneficiaries and budget per sector and programme year; small counts suppressed.",
+        _build_beneficiaries_by_sector,
+    ),
+    _Builder(
+        "beneficiaries_by_sex",
+        "Bénéficiaires par sexe",
+        "Beneficiaries per sex and programme year; small counts suppressed.",
+        _build_beneficiaries_by_sex,
+    ),
+    _Builder(
+        "placements_by_sex",
+        "Placements par sexe",
+        "Placements in partner companies per sex and year.",
+        _build_placements_by_sex,
+    ),
+    _Builder(
+        "placements_by_sector",
+        "Placements par secteur",
+        "Placements per sector and year; small counts suppressed.",
+        _build_placements_by_sector,
+    ),
+    _Builder(
+        "placements_by_region",
+        "Placements par région",
+        "Placements per region and year; small counts suppressed.",
+        _build_placements_by_region,
+    ),
+    _Builder(
+        "interventions_by_year",
+        "Interventions par année",
+        "CAPC interventions per year.",
+        lambda sources: sources.interventions.by_year,
+    ),
+    _Builder(
+        "interventions_by_type",
+        "Interventions par type",
+        "CAPC interventions per type; small counts suppressed.",
+        lambda sources: sources.interventions.by_type,
+    ),
+    _Builder(
+        "interventions_by_centre",
+        "Interventions par centre",
+        "CAPC interventions per centre; small counts suppressed.",
+        lambda sources: sources.interventions.by_centre,
+    ),
+)
+
+
 def public_tables(database: Database, settings: Settings) -> list[PublicTable]:
     """Every table of the public snapshot, each audited by lib.public.disclosure."""
-    threshold = settings.suppression_threshold
-    inputs = _inputs(database)
-    beneficiaries, reference = inputs["publish/beneficiaries"], inputs["publish/reference"]
-    placements, figures = inputs["publish/placements"], inputs["dashboard/published_figures"]
-    types, centres, interventions_by_year = _interventions_tables(
-        inputs["publish/interventions"], reference, threshold
-    )
+    sources = _Sources.read(database, settings.suppression_threshold)
     return [
-        PublicTable(
-            "published_figures",
-            "Chiffres publiés",
-            "Every figure a source published, with its source, date and quote.",
-            figures,
-        ),
-        PublicTable(
-            "programme_by_year",
-            "Programme par année",
-            "National beneficiaries and budget per programme year, as published.",
-            _programme_by_year(beneficiaries, figures, threshold),
-        ),
-        PublicTable(
-            "beneficiaries_by_region",
-            "Bénéficiaires par région",
-            "Beneficiaries and budget per region and programme year; small counts suppressed.",
-            _regions_table(beneficiaries, reference, threshold),
-        ),
-        PublicTable(
-            "beneficiaries_by_sector",
-            "Bénéficiaires par secteur",
-            "Beneficiaries and budget per sector and programme year; small counts suppressed.",
-            _categories_table(
-                beneficiaries,
-                reference,
-                "sector",
-                "sector_code",
-                "beneficiaries",
-                threshold,
-                "beneficiaries by sector",
-                "budget_mad",
-            ),
-        ),
-        PublicTable(
-            "beneficiaries_by_sex",
-            "Bénéficiaires par sexe",
-            "Beneficiaries per sex and programme year; small counts suppressed.",
-            _sex_table(beneficiaries, "beneficiaries", threshold, "beneficiaries by sex"),
-        ),
-        PublicTable(
-            "placements_by_sex",
-            "Placements par sexe",
-            "Placements in partner companies per sex and year.",
-            _sex_table(placements, "placements", threshold, "placements by sex"),
-        ),
-        PublicTable(
-            "placements_by_sector",
-            "Placements par secteur",
-            "Placements per sector and year; small counts suppressed.",
-            _categories_table(
-                placements,
-                reference,
-                "sector",
-                "sector_code",
-                "placements",
-                threshold,
-                "placements by sector",
-            ),
-        ),
-        PublicTable(
-            "placements_by_region",
-            "Placements par région",
-            "Placements per region and year; small counts suppressed.",
-            _categories_table(
-                placements.assign(region_code=placements["region_code"].astype(str)),
-                reference,
-                "region",
-                "region_code",
-                "placements",
-                threshold,
-                "placements by region",
-            ),
-        ),
-        PublicTable(
-            "interventions_by_year",
-            "Interventions par année",
-            "CAPC interventions per year.",
-            interventions_by_year,
-        ),
-        PublicTable(
-            "interventions_by_type",
-            "Interventions par type",
-            "CAPC interventions per type; small counts suppressed.",
-            types,
-        ),
-        PublicTable(
-            "interventions_by_centre",
-            "Interventions par centre",
-            "CAPC interventions per centre; small counts suppressed.",
-            centres,
-        ),
+        PublicTable(builder.name, builder.title, builder.description, builder.build(sources))
+        for builder in _PUBLIC_TABLES
     ]
 
 

@@ -49,20 +49,34 @@ def longest_prefix(
     does not fit. The order does not depend on the budget: a larger budget gives a superset.
     """
     base = base.astype(np.int64)
+    if not (votes > 0).any():
+        return base
+    # Bisection gets close in a few steps; the last seats are taken one at a time, in order.
+    start = _seats_at_affordable_cutoff(votes, costs, base, budget)
+    return _seats_finished_one_by_one(votes, costs, start, budget)
 
-    def cost(counts: np.ndarray) -> int:
-        return sum(k * c for k, c in zip(counts.tolist(), costs, strict=True) if k)
+
+def _cost(counts: np.ndarray, costs: list[int]) -> int:
+    return sum(k * c for k, c in zip(counts.tolist(), costs, strict=True) if k)
+
+
+def _seats_at_affordable_cutoff(
+    votes: np.ndarray, costs: list[int], base: np.ndarray, budget: int
+) -> np.ndarray:
+    """Seats held at a priority cutoff that fits ``budget``, found by bisection on the cutoff.
+
+    It stops once at most 16 seats lie between the cutoff that fits and the one that does not
+    (or no float lies between them): :func:`_seats_finished_one_by_one` takes it from there.
+    """
 
     def held(t: float) -> np.ndarray:
         return np.maximum(base, _seats(votes, t))
 
     active = votes > 0
-    if not active.any():
-        return base
     weight = float(np.dot(votes[active], np.array(costs, dtype=object)[active].astype(float)))
     lo = 0.0
     hi = max(float(budget) / weight, 1.0 / float(votes[active].max()))
-    while cost(held(hi)) <= budget:
+    while _cost(held(hi), costs) <= budget:
         lo, hi = hi, hi * 2.0
     n_lo, n_hi = held(lo), held(hi)
     while int(n_hi.sum() - n_lo.sum()) > 16:
@@ -70,13 +84,19 @@ def longest_prefix(
         if not lo < mid < hi:
             break
         n_mid = held(mid)
-        if cost(n_mid) <= budget:
+        if _cost(n_mid, costs) <= budget:
             lo, n_lo = mid, n_mid
         else:
             hi, n_hi = mid, n_mid
+    return n_lo
 
-    counts = n_lo.tolist()
-    spent = cost(n_lo)
+
+def _seats_finished_one_by_one(
+    votes: np.ndarray, costs: list[int], start: np.ndarray, budget: int
+) -> np.ndarray:
+    """``start`` plus the next seats of the order, one at a time, until one does not fit."""
+    counts = start.tolist()
+    spent = _cost(start, costs)
     vote = votes.tolist()
     heap = [((counts[i] + 0.5) / vote[i], i) for i in range(len(vote)) if vote[i] > 0]
     heapq.heapify(heap)

@@ -5,13 +5,121 @@ Pure (no streamlit).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pandas as pd
 
 from lib.simulator.allocation import snap
 from lib.simulator.inputs import SECTORS, ScenarioInputs
-from lib.simulator.reference import prepare
+from lib.simulator.reference import Reference, prepare
+
+Assumption = tuple[str, dict[str, Any]]  # (name without the "sim.assumption." prefix, params)
+
+
+def _assumption(name: str, **params: Any) -> Assumption:
+    return name, params
+
+
+def _envelope(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    reference, year = float(ref.money.sum()), inputs.reference_year
+    yield _assumption("envelope", value=inputs.envelope_mad, reference=reference, year=year)
+
+
+def _regions_with_custom_weight(inputs: ScenarioInputs) -> int:
+    """How many included regions have a custom weight above 0."""
+    weights = inputs.custom_weights or {}
+    return sum(1 for code in inputs.included_regions if weights.get(code, 0) > 0)
+
+
+# Rule -> the params of its assumption "rule_<rule>".
+_RULE_PARAMS: dict[str, Callable[[ScenarioInputs], dict[str, Any]]] = {
+    "reference": lambda inputs: {"year": inputs.reference_year},
+    "population": lambda inputs: {},
+    "equal": lambda inputs: {"regions": len(inputs.included_regions)},
+    "custom": lambda inputs: {"regions": _regions_with_custom_weight(inputs)},
+}
+
+
+def _allocation_rule(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    yield _assumption(f"rule_{inputs.rule}", **_RULE_PARAMS[inputs.rule](inputs))
+
+
+def _regions(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    """Regions funded in the reference year but left out, then regions included but unfunded."""
+    reference_people = {
+        int(code): int(p) for code, p in zip(ref.codes, ref.people.sum(axis=1), strict=True)
+    }
+    for code, count in reference_people.items():
+        if count > 0 and code not in inputs.included_regions:
+            yield _assumption("region_excluded", region=code, reference=count)
+    for code in sorted(inputs.included_regions):
+        if reference_people.get(code, 0) == 0:
+            if inputs.rule == "reference":
+                yield _assumption(
+                    "region_opened_reference", region=code, year=inputs.reference_year
+                )
+            else:
+                yield _assumption("region_opened", region=code)
+
+
+def _grants(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    """Each sector's grant that differs from the reference, or that none does."""
+    changed = False
+    for sector, default in zip(SECTORS, ref.sector_grants(), strict=True):
+        value = inputs.mean_grant_mad.get(sector)
+        if value is not None and snap(value) != default:
+            changed = True
+            reference = round(float(default), 2)
+            yield _assumption("grant_sector", sector=sector, value=value, reference=reference)
+    if not changed:
+        yield _assumption("grant_reference", year=inputs.reference_year)
+
+
+def _mix(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    """The reference mix, or a custom one and each sector's share that differs from the nation's."""
+    if inputs.sector_mix is None:
+        yield _assumption("mix_reference", year=inputs.reference_year)
+        return
+    yield _assumption("mix_custom")
+    total = sum(inputs.sector_mix.values())
+    for sector, national in zip(SECTORS, ref.national_mix(), strict=True):
+        share = inputs.sector_mix[sector] / total
+        if abs(share - national) > 1e-9:
+            yield _assumption("mix_sector", sector=sector, value=share, reference=float(national))
+
+
+def _women(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    reference = int(ref.women.sum()) / ref.total_people if ref.total_people else 0.0
+    if inputs.women_min_share > 0:
+        yield _assumption("women_floor", value=inputs.women_min_share, reference=reference)
+    else:
+        yield _assumption("women_reference", year=inputs.reference_year, reference=reference)
+
+
+def _region_floor(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    if inputs.min_per_region > 0:
+        regions = len(inputs.included_regions)
+        yield _assumption("region_floor", value=inputs.min_per_region, regions=regions)
+
+
+def _model(inputs: ScenarioInputs, ref: Reference) -> Iterator[Assumption]:
+    """What every scenario assumes: the cost model, and the rounding to whole people."""
+    yield _assumption("cost_model")
+    yield _assumption("rounding")
+
+
+# In reading order: one function per part of the scenario, each yielding its assumptions.
+_PARTS: tuple[Callable[[ScenarioInputs, Reference], Iterator[Assumption]], ...] = (
+    _envelope,
+    _allocation_rule,
+    _regions,
+    _grants,
+    _mix,
+    _women,
+    _region_floor,
+    _model,
+)
 
 
 def describe_assumptions(
@@ -29,62 +137,6 @@ def describe_assumptions(
     region_floor {value, regions}; cost_model {}; rounding {}; all prefixed "sim.assumption.".
     """
     ref = prepare(reference, None)
-    year = inputs.reference_year
-    out: list[tuple[str, dict[str, Any]]] = []
-
-    def add(name: str, **params: Any) -> None:
-        out.append((f"sim.assumption.{name}", params))
-
-    add("envelope", value=inputs.envelope_mad, reference=float(ref.money.sum()), year=year)
-    if inputs.rule == "reference":
-        add("rule_reference", year=year)
-    elif inputs.rule == "population":
-        add("rule_population")
-    elif inputs.rule == "equal":
-        add("rule_equal", regions=len(inputs.included_regions))
-    else:
-        weights = inputs.custom_weights or {}
-        add("rule_custom", regions=sum(1 for c in inputs.included_regions if weights.get(c, 0) > 0))
-
-    reference_people = {
-        int(code): int(p) for code, p in zip(ref.codes, ref.people.sum(axis=1), strict=True)
-    }
-    for code, count in reference_people.items():
-        if count > 0 and code not in inputs.included_regions:
-            add("region_excluded", region=code, reference=count)
-    for code in sorted(inputs.included_regions):
-        if reference_people.get(code, 0) == 0:
-            if inputs.rule == "reference":
-                add("region_opened_reference", region=code, year=year)
-            else:
-                add("region_opened", region=code)
-
-    changed = False
-    for sector, default in zip(SECTORS, ref.sector_grants(), strict=True):
-        value = inputs.mean_grant_mad.get(sector)
-        if value is not None and snap(value) != default:
-            changed = True
-            add("grant_sector", sector=sector, value=value, reference=round(float(default), 2))
-    if not changed:
-        add("grant_reference", year=year)
-
-    if inputs.sector_mix is None:
-        add("mix_reference", year=year)
-    else:
-        add("mix_custom")
-        total = sum(inputs.sector_mix.values())
-        for sector, national in zip(SECTORS, ref.national_mix(), strict=True):
-            share = inputs.sector_mix[sector] / total
-            if abs(share - national) > 1e-9:
-                add("mix_sector", sector=sector, value=share, reference=float(national))
-
-    reference_share = int(ref.women.sum()) / ref.total_people if ref.total_people else 0.0
-    if inputs.women_min_share > 0:
-        add("women_floor", value=inputs.women_min_share, reference=reference_share)
-    else:
-        add("women_reference", year=year, reference=reference_share)
-    if inputs.min_per_region > 0:
-        add("region_floor", value=inputs.min_per_region, regions=len(inputs.included_regions))
-    add("cost_model")
-    add("rounding")
-    return out
+    return [
+        (f"sim.assumption.{name}", params) for part in _PARTS for name, params in part(inputs, ref)
+    ]

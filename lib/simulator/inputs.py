@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
@@ -119,6 +119,114 @@ def sector_code(value: Any) -> str:
     return value
 
 
+# --- one validator per field: the raw value in, the stored (canonical) value out -------------
+
+
+def _valid_envelope(value: Any) -> float:
+    envelope = finite(value, "envelope_mad")
+    if envelope < 0:
+        raise ScenarioError("sim.error.negative_envelope", {"envelope": envelope})
+    if envelope > MAX_ENVELOPE_MAD:
+        raise ScenarioError(
+            "sim.error.envelope_too_large", {"envelope": envelope, "maximum": MAX_ENVELOPE_MAD}
+        )
+    return envelope
+
+
+def _valid_year(value: Any) -> int:
+    return whole(value, "reference_year")
+
+
+def _valid_regions(value: Any) -> frozenset[int]:
+    # A string is iterable, but "12" is not the regions 1 and 2.
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ScenarioError(
+            "sim.error.bad_param", {"name": "included_regions", "value": str(value)}
+        )
+    included = frozenset(region_code(code) for code in value)
+    if not included:
+        raise ScenarioError("sim.error.no_region")
+    return included
+
+
+def _valid_rule(value: Any) -> str:
+    if value not in RULES:
+        raise ScenarioError(
+            "sim.error.unknown_rule", {"rule": str(value), "allowed": ", ".join(RULES)}
+        )
+    return value
+
+
+def _valid_grants(value: Mapping[str, Any] | None) -> Mapping[str, float]:
+    grants: dict[str, float] = {}
+    for sector, grant in dict(value or {}).items():
+        sector = sector_code(sector)
+        number = finite(grant, f"grant_{sector}")
+        if number < MIN_GRANT_MAD:
+            raise ScenarioError(
+                "sim.error.non_positive_grant",
+                {"sector": sector, "value": number, "minimum": MIN_GRANT_MAD},
+            )
+        grants[sector] = number
+    return MappingProxyType({s: grants[s] for s in SECTORS if s in grants})
+
+
+def _valid_mix(value: Mapping[str, Any] | None) -> Mapping[str, float] | None:
+    if value is None:
+        return None
+    given = {sector_code(s): finite(v, f"mix_{s}") for s, v in dict(value).items()}
+    for sector, share in given.items():
+        if not 0.0 <= share <= 1.0:
+            raise ScenarioError("sim.error.share_out_of_range", {"sector": sector, "value": share})
+    if sum(given.values()) <= 0:
+        raise ScenarioError("sim.error.zero_mix")
+    return MappingProxyType({s: given.get(s, 0.0) for s in SECTORS})
+
+
+def _valid_weights(value: Mapping[int, Any] | None) -> Mapping[int, float] | None:
+    if value is None:
+        return None
+    weights: dict[int, float] = {}
+    for code, given in dict(value).items():
+        code = region_code(code)
+        weight = finite(given, f"weight_{code}")
+        if weight < 0:
+            raise ScenarioError("sim.error.negative_weight", {"region": code, "weight": weight})
+        weights[code] = weight
+    return MappingProxyType(dict(sorted(weights.items()))) or None  # no weight at all: None
+
+
+def _valid_women_share(value: Any) -> float:
+    women = finite(value, "women_min_share")
+    if not 0.0 <= women <= 1.0:
+        raise ScenarioError("sim.error.women_share_out_of_range", {"value": women})
+    return women
+
+
+def _valid_floor(value: Any) -> int:
+    try:
+        floor = whole(value, "min_per_region")
+    except ScenarioError:
+        raise ScenarioError("sim.error.negative_floor", {"value": str(value)}) from None
+    if floor < 0:
+        raise ScenarioError("sim.error.negative_floor", {"value": floor})
+    return floor
+
+
+# In field order: with several bad fields, the first one is the one reported.
+_VALIDATORS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("envelope_mad", _valid_envelope),
+    ("reference_year", _valid_year),
+    ("included_regions", _valid_regions),
+    ("rule", _valid_rule),
+    ("mean_grant_mad", _valid_grants),
+    ("sector_mix", _valid_mix),
+    ("custom_weights", _valid_weights),
+    ("women_min_share", _valid_women_share),
+    ("min_per_region", _valid_floor),
+)
+
+
 @dataclass(frozen=True)
 class ScenarioInputs:
     """Everything a scenario depends on besides the reference data (validated on creation).
@@ -140,87 +248,8 @@ class ScenarioInputs:
     min_per_region: int = 0
 
     def __post_init__(self) -> None:
-        def put(name: str, value: Any) -> None:
-            object.__setattr__(self, name, value)
-
-        envelope = finite(self.envelope_mad, "envelope_mad")
-        if envelope < 0:
-            raise ScenarioError("sim.error.negative_envelope", {"envelope": envelope})
-        if envelope > MAX_ENVELOPE_MAD:
-            raise ScenarioError(
-                "sim.error.envelope_too_large", {"envelope": envelope, "maximum": MAX_ENVELOPE_MAD}
-            )
-        put("envelope_mad", envelope)
-        put("reference_year", whole(self.reference_year, "reference_year"))
-
-        if isinstance(self.included_regions, str | bytes) or not isinstance(
-            self.included_regions, Iterable
-        ):
-            raise ScenarioError(
-                "sim.error.bad_param",
-                {"name": "included_regions", "value": str(self.included_regions)},
-            )
-        included = frozenset(region_code(code) for code in self.included_regions)
-        if not included:
-            raise ScenarioError("sim.error.no_region")
-        put("included_regions", included)
-
-        if self.rule not in RULES:
-            raise ScenarioError(
-                "sim.error.unknown_rule", {"rule": str(self.rule), "allowed": ", ".join(RULES)}
-            )
-
-        grants: dict[str, float] = {}
-        for sector, value in dict(self.mean_grant_mad or {}).items():
-            sector = sector_code(sector)
-            number = finite(value, f"grant_{sector}")
-            if number < MIN_GRANT_MAD:
-                raise ScenarioError(
-                    "sim.error.non_positive_grant",
-                    {"sector": sector, "value": number, "minimum": MIN_GRANT_MAD},
-                )
-            grants[sector] = number
-        put("mean_grant_mad", MappingProxyType({s: grants[s] for s in SECTORS if s in grants}))
-
-        if self.sector_mix is not None:
-            given = {
-                sector_code(s): finite(v, f"mix_{s}") for s, v in dict(self.sector_mix).items()
-            }
-            for sector, share in given.items():
-                if not 0.0 <= share <= 1.0:
-                    raise ScenarioError(
-                        "sim.error.share_out_of_range", {"sector": sector, "value": share}
-                    )
-            if sum(given.values()) <= 0:
-                raise ScenarioError("sim.error.zero_mix")
-            put("sector_mix", MappingProxyType({s: given.get(s, 0.0) for s in SECTORS}))
-
-        if self.custom_weights is not None:
-            weights: dict[int, float] = {}
-            for code, value in dict(self.custom_weights).items():
-                code = region_code(code)
-                weight = finite(value, f"weight_{code}")
-                if weight < 0:
-                    raise ScenarioError(
-                        "sim.error.negative_weight", {"region": code, "weight": weight}
-                    )
-                weights[code] = weight
-            put("custom_weights", MappingProxyType(dict(sorted(weights.items()))) or None)
-
-        women = finite(self.women_min_share, "women_min_share")
-        if not 0.0 <= women <= 1.0:
-            raise ScenarioError("sim.error.women_share_out_of_range", {"value": women})
-        put("women_min_share", women)
-
-        try:
-            floor = whole(self.min_per_region, "min_per_region")
-        except ScenarioError:
-            raise ScenarioError(
-                "sim.error.negative_floor", {"value": str(self.min_per_region)}
-            ) from None
-        if floor < 0:
-            raise ScenarioError("sim.error.negative_floor", {"value": floor})
-        put("min_per_region", floor)
+        for name, valid in _VALIDATORS:
+            object.__setattr__(self, name, valid(getattr(self, name)))  # frozen: set once here
 
     def __hash__(self) -> int:
         return hash(tuple(sorted(self.to_query_params().items())))
@@ -268,42 +297,11 @@ class ScenarioInputs:
             {f.name: getattr(defaults, f.name) for f in fields(cls)} if defaults else {}
         )
         flat = {str(key): _last(value) for key, value in params.items()}
-        if "envelope" in flat:
-            values["envelope_mad"] = _parse_float("envelope", flat["envelope"])
-        if "year" in flat:
-            values["reference_year"] = _parse_int("year", flat["year"])
-        if "rule" in flat:
-            values["rule"] = flat["rule"].strip()
-        if "regions" in flat:
-            text = flat["regions"].strip()
-            values["included_regions"] = frozenset(
-                _parse_int("regions", part) for part in text.split(",") if part.strip()
-            )
-        grants = dict(values.get("mean_grant_mad") or {})
-        mix: dict[str, float] = {}
-        weights: dict[int, float] = {}
-        for key, text in flat.items():
-            if key.startswith("grant_"):
-                grants[sector_code(key.removeprefix("grant_"))] = _parse_float(key, text)
-            elif key.startswith("mix_"):
-                mix[sector_code(key.removeprefix("mix_"))] = _parse_float(key, text)
-            elif key.startswith("weight_"):
-                code = region_code(_parse_int(key, key.removeprefix("weight_")))
-                weights[code] = _parse_float(key, text)
-        values["mean_grant_mad"] = grants
-        if mix:
-            values["sector_mix"] = mix
-        if weights:
-            values["custom_weights"] = weights
-        if "women_min" in flat:
-            values["women_min_share"] = _parse_float("women_min", flat["women_min"])
-        if "min_per_region" in flat:
-            values["min_per_region"] = _parse_int("min_per_region", flat["min_per_region"])
-        for name, key in (
-            ("envelope_mad", "envelope"),
-            ("reference_year", "year"),
-            ("included_regions", "regions"),
-        ):
+        # In this order, so that of several malformed parameters the same one is reported.
+        values.update(_parsed(flat, _SCENARIO_PARAMS))
+        values.update(_parsed_per_code(flat, values.get("mean_grant_mad")))
+        values.update(_parsed(flat, _FLOOR_PARAMS))
+        for key, name in _REQUIRED_PARAMS:
             if name not in values:
                 raise ScenarioError("sim.error.missing_param", {"name": key})
         return cls(**values)
@@ -338,3 +336,59 @@ def _parse_int(name: str, text: str) -> int:
         return int(text.strip())
     except ValueError:
         raise ScenarioError("sim.error.bad_param", {"name": name, "value": text}) from None
+
+
+def _parse_rule(name: str, text: str) -> str:
+    return text.strip()
+
+
+def _parse_regions(name: str, text: str) -> frozenset[int]:
+    return frozenset(_parse_int(name, part) for part in text.strip().split(",") if part.strip())
+
+
+# Query key -> (field, parser of the key's text).
+_SCENARIO_PARAMS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    "envelope": ("envelope_mad", _parse_float),
+    "year": ("reference_year", _parse_int),
+    "rule": ("rule", _parse_rule),
+    "regions": ("included_regions", _parse_regions),
+}
+_FLOOR_PARAMS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    "women_min": ("women_min_share", _parse_float),
+    "min_per_region": ("min_per_region", _parse_int),
+}
+_REQUIRED_PARAMS = (
+    ("envelope", "envelope_mad"),
+    ("year", "reference_year"),
+    ("regions", "included_regions"),
+)
+
+
+def _parsed(flat: Mapping[str, str], spec: Mapping[str, tuple[str, Callable]]) -> dict[str, Any]:
+    """Field -> parsed value for each key of ``spec`` present in the query, in ``spec``'s order."""
+    return {name: parse(key, flat[key]) for key, (name, parse) in spec.items() if key in flat}
+
+
+def _parsed_per_code(flat: Mapping[str, str], grants: Mapping[str, float] | None) -> dict[str, Any]:
+    """The grant_*, mix_* and weight_* keys as fields, in the query's order.
+
+    Grants given override ``grants`` one by one; mix and weights are returned only when some
+    key sets them (then they replace the defaults' whole mix or weights).
+    """
+    grants = dict(grants or {})
+    mix: dict[str, float] = {}
+    weights: dict[int, float] = {}
+    for key, text in flat.items():
+        if key.startswith("grant_"):
+            grants[sector_code(key.removeprefix("grant_"))] = _parse_float(key, text)
+        elif key.startswith("mix_"):
+            mix[sector_code(key.removeprefix("mix_"))] = _parse_float(key, text)
+        elif key.startswith("weight_"):
+            code = region_code(_parse_int(key, key.removeprefix("weight_")))
+            weights[code] = _parse_float(key, text)
+    values: dict[str, Any] = {"mean_grant_mad": grants}
+    if mix:
+        values["sector_mix"] = mix
+    if weights:
+        values["custom_weights"] = weights
+    return values

@@ -143,51 +143,16 @@ def simulate(
 ) -> ScenarioResult:
     """Allocate ``inputs.envelope_mad`` to whole beneficiaries (see the module docstring)."""
     ref = prepare(reference, regions)
-    if ref.total_people == 0:
-        raise ScenarioError("sim.error.empty_reference", {"year": inputs.reference_year})
-    known = {int(code) for code in ref.codes}
-    for code in sorted(inputs.included_regions | set(inputs.custom_weights or {})):
-        if code not in known:
-            raise ScenarioError("sim.error.unknown_region", {"region": code})
-    included = np.isin(ref.codes, sorted(inputs.included_regions))
-
-    reference_grants = ref.sector_grants()
-    grants = [
-        snap(inputs.mean_grant_mad[s]) if s in inputs.mean_grant_mad else reference_grants[s_i]
-        for s_i, s in enumerate(SECTORS)
-    ]
+    included = _included_regions(inputs, ref)
+    grants = _sector_grants(inputs, ref)
     grant_floats = np.array([float(g) for g in grants])
     shares = region_weights(inputs, ref, included)
     mix = sector_mix(inputs, ref)
-    mean_cost = mix @ grant_floats
-    votes = shares[:, None] * mix / mean_cost[:, None]
-    votes = votes / votes.sum()
+    votes = _votes(shares, mix, grant_floats)
 
-    # Exact money: every amount in units of 1/scale MAD; the envelope is snapped like a grant,
-    # so that an envelope typed equal to a grant buys it.
-    envelope = snap(inputs.envelope_mad)
-    scale = math.lcm(envelope.denominator, *(g.denominator for g in grants))
-    unit = [int(g * scale) for g in grants]
-    budget = int(envelope * scale)
+    scale, unit, budget = _money_units(inputs.envelope_mad, grants)
     n_regions, n_sectors = mix.shape
-
-    floors = np.zeros((n_regions, n_sectors), dtype=np.int64)
-    if inputs.min_per_region > 0:
-        for r in np.nonzero(included)[0]:
-            floors[r] = longest_prefix(
-                mix[r], [1] * n_sectors, np.zeros(n_sectors), inputs.min_per_region
-            )
-        floor_cost = int((floors.sum(axis=0) * np.array(unit, dtype=object)).sum())
-        if floor_cost > budget:
-            raise ScenarioError(
-                "sim.error.floor_unaffordable",
-                {
-                    "min_per_region": inputs.min_per_region,
-                    "regions": int(included.sum()),
-                    "required": float(Fraction(floor_cost, scale)),
-                    "envelope": inputs.envelope_mad,
-                },
-            )
+    floors = _floors(inputs, mix, included, unit, budget, scale)
     people = longest_prefix(votes.ravel(), unit * n_regions, floors.ravel(), budget).reshape(
         n_regions, n_sectors
     )
@@ -197,6 +162,162 @@ def simulate(
     allocated = Fraction(spent_units, scale)
     money = people * grant_floats[None, :]
     return _result(inputs, ref, included, shares, grant_floats, people, women, money, allocated)
+
+
+def _included_regions(inputs: ScenarioInputs, ref: Reference) -> np.ndarray:
+    """Per region of ``ref``, whether the scenario includes it (raises for unknown regions)."""
+    if ref.total_people == 0:
+        raise ScenarioError("sim.error.empty_reference", {"year": inputs.reference_year})
+    known = {int(code) for code in ref.codes}
+    for code in sorted(inputs.included_regions | set(inputs.custom_weights or {})):
+        if code not in known:
+            raise ScenarioError("sim.error.unknown_region", {"region": code})
+    return np.isin(ref.codes, sorted(inputs.included_regions))
+
+
+def _sector_grants(inputs: ScenarioInputs, ref: Reference) -> list[Fraction]:
+    """The exact mean grant of each sector: the scenario's where given, else the reference's."""
+    reference_grants = ref.sector_grants()
+    return [
+        snap(inputs.mean_grant_mad[s]) if s in inputs.mean_grant_mad else reference_grants[s_i]
+        for s_i, s in enumerate(SECTORS)
+    ]
+
+
+def _votes(shares: np.ndarray, mix: np.ndarray, grants: np.ndarray) -> np.ndarray:
+    """Per cell (region x sector), the votes ``w_r * mix_rs / c_r``, normalised to sum to 1."""
+    mean_cost = mix @ grants
+    votes = shares[:, None] * mix / mean_cost[:, None]
+    return votes / votes.sum()
+
+
+def _money_units(envelope_mad: float, grants: list[Fraction]) -> tuple[int, list[int], int]:
+    """Exact money: (scale, each sector's grant, the budget), in units of 1/scale MAD.
+
+    The envelope is snapped like a grant, so that an envelope typed equal to a grant buys it.
+    """
+    envelope = snap(envelope_mad)
+    scale = math.lcm(envelope.denominator, *(g.denominator for g in grants))
+    return scale, [int(g * scale) for g in grants], int(envelope * scale)
+
+
+def _floors(
+    inputs: ScenarioInputs,
+    mix: np.ndarray,
+    included: np.ndarray,
+    unit: list[int],
+    budget: int,
+    scale: int,
+) -> np.ndarray:
+    """People per cell given first: ``min_per_region`` to each included region, on its mix.
+
+    ``unit`` (each sector's grant) and ``budget`` are in units of 1/scale MAD. Raises
+    ``sim.error.floor_unaffordable`` when the floors alone cost more than the budget.
+    """
+    n_regions, n_sectors = mix.shape
+    floors = np.zeros((n_regions, n_sectors), dtype=np.int64)
+    if inputs.min_per_region <= 0:
+        return floors
+    for r in np.nonzero(included)[0]:
+        floors[r] = longest_prefix(
+            mix[r], [1] * n_sectors, np.zeros(n_sectors), inputs.min_per_region
+        )
+    floor_cost = int((floors.sum(axis=0) * np.array(unit, dtype=object)).sum())
+    if floor_cost > budget:
+        raise ScenarioError(
+            "sim.error.floor_unaffordable",
+            {
+                "min_per_region": inputs.min_per_region,
+                "regions": int(included.sum()),
+                "required": float(Fraction(floor_cost, scale)),
+                "envelope": inputs.envelope_mad,
+            },
+        )
+    return floors
+
+
+def _ratio_or_nan(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is 0 (nothing to divide by)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def _by_cell(
+    codes: np.ndarray, grants: np.ndarray, people: np.ndarray, women: np.ndarray, money: np.ndarray
+) -> pd.DataFrame:
+    n_regions, n_sectors = people.shape
+    return pd.DataFrame(
+        {
+            "region_code": np.repeat(codes, n_sectors),
+            "sector_code": np.tile(np.array(SECTORS, dtype=object), n_regions),
+            "beneficiaries": people.ravel(),
+            "women": women.ravel(),
+            "grant_mad": money.ravel(),
+            "mean_grant_mad": np.tile(grants, n_regions),
+        }
+    )
+
+
+def _by_region(
+    inputs: ScenarioInputs,
+    codes: np.ndarray,
+    included: np.ndarray,
+    shares: np.ndarray,
+    people: np.ndarray,
+    women: np.ndarray,
+    money: np.ndarray,
+) -> pd.DataFrame:
+    region_people = people.sum(axis=1)
+    region_money = money.sum(axis=1)
+    return pd.DataFrame(
+        {
+            "region_code": codes,
+            "included": included,
+            "weight_share": shares,
+            "target_mad": shares * inputs.envelope_mad,
+            "beneficiaries": region_people,
+            "women": women.sum(axis=1),
+            "grant_mad": region_money,
+            "cost_per_beneficiary": _ratio_or_nan(region_money, region_people),
+        }
+    )
+
+
+def _by_sector(
+    grants: np.ndarray, people: np.ndarray, women: np.ndarray, money: np.ndarray
+) -> pd.DataFrame:
+    sector_people = people.sum(axis=0)
+    total = int(people.sum())
+    return pd.DataFrame(
+        {
+            "sector_code": list(SECTORS),
+            "beneficiaries": sector_people,
+            "women": women.sum(axis=0),
+            "grant_mad": money.sum(axis=0),
+            "mean_grant_mad": grants,
+            "share": sector_people / total if total else np.zeros(people.shape[1]),
+        }
+    )
+
+
+def _comparison(
+    ref: Reference, codes: np.ndarray, included: np.ndarray, people: np.ndarray, money: np.ndarray
+) -> pd.DataFrame:
+    region_people = people.sum(axis=1)
+    reference_people = ref.people.sum(axis=1)
+    change = region_people - reference_people
+    return pd.DataFrame(
+        {
+            "region_code": codes,
+            "included": included,
+            "reference_beneficiaries": reference_people,
+            "scenario_beneficiaries": region_people,
+            "change": change,
+            "change_pct": _ratio_or_nan(change, reference_people),
+            "reference_grant_mad": ref.money.sum(axis=1),
+            "scenario_grant_mad": money.sum(axis=1),
+        }
+    )
 
 
 def _result(
@@ -210,70 +331,16 @@ def _result(
     money: np.ndarray,
     allocated: Fraction,
 ) -> ScenarioResult:
-    n_regions, n_sectors = people.shape
     codes = ref.codes.astype(np.int64)
-    by_cell = pd.DataFrame(
-        {
-            "region_code": np.repeat(codes, n_sectors),
-            "sector_code": np.tile(np.array(SECTORS, dtype=object), n_regions),
-            "beneficiaries": people.ravel(),
-            "women": women.ravel(),
-            "grant_mad": money.ravel(),
-            "mean_grant_mad": np.tile(grants, n_regions),
-        }
-    )
-    region_people = people.sum(axis=1)
-    region_money = money.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        region_cost = np.where(region_people > 0, region_money / region_people, np.nan)
-    by_region = pd.DataFrame(
-        {
-            "region_code": codes,
-            "included": included,
-            "weight_share": shares,
-            "target_mad": shares * inputs.envelope_mad,
-            "beneficiaries": region_people,
-            "women": women.sum(axis=1),
-            "grant_mad": region_money,
-            "cost_per_beneficiary": region_cost,
-        }
-    )
-    sector_people = people.sum(axis=0)
     total = int(people.sum())
-    by_sector = pd.DataFrame(
-        {
-            "sector_code": list(SECTORS),
-            "beneficiaries": sector_people,
-            "women": women.sum(axis=0),
-            "grant_mad": money.sum(axis=0),
-            "mean_grant_mad": grants,
-            "share": sector_people / total if total else np.zeros(n_sectors),
-        }
-    )
-    reference_people = ref.people.sum(axis=1)
-    change = region_people - reference_people
-    with np.errstate(divide="ignore", invalid="ignore"):
-        change_pct = np.where(reference_people > 0, change / reference_people, np.nan)
-    comparison = pd.DataFrame(
-        {
-            "region_code": codes,
-            "included": included,
-            "reference_beneficiaries": reference_people,
-            "scenario_beneficiaries": region_people,
-            "change": change,
-            "change_pct": change_pct,
-            "reference_grant_mad": ref.money.sum(axis=1),
-            "scenario_grant_mad": region_money,
-        }
-    )
     allocated_mad = min(float(allocated), inputs.envelope_mad)  # equal up to float rounding
     women_total = int(women.sum())
     return ScenarioResult(
         inputs=inputs,
-        by_cell=by_cell,
-        by_region=by_region,
-        by_sector=by_sector,
-        comparison=comparison,
+        by_cell=_by_cell(codes, grants, people, women, money),
+        by_region=_by_region(inputs, codes, included, shares, people, women, money),
+        by_sector=_by_sector(grants, people, women, money),
+        comparison=_comparison(ref, codes, included, people, money),
         envelope_mad=inputs.envelope_mad,
         allocated_mad=allocated_mad,
         unspent_mad=float(Fraction(inputs.envelope_mad) - Fraction(allocated_mad)),

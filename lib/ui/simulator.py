@@ -139,6 +139,46 @@ def sync_url(inputs: ScenarioInputs) -> None:
 def controls(years: tuple[int, ...]) -> None:
     """Every input, grouped and labelled, defaults visible."""
     region_names, sector_names = names()["region"], names()["sector"]
+    _envelope_year_rule(years)
+    st.multiselect(
+        t("sim.regions"),
+        REGION_CODES,
+        key="sim_regions",
+        format_func=lambda c: region_names[str(c)],
+        help=t("sim.regions_help"),
+    )
+    if st.session_state["sim_rule"] == "custom":
+        with st.expander(t("sim.weights"), expanded=True):
+            for column, code in _four_columns(REGION_CODES):
+                column.number_input(
+                    region_names[str(code)], min_value=0.0, step=1.0, key=f"sim_weight_{code}"
+                )
+    with st.expander(t("sim.grants")):
+        for column, sector in _four_columns(SECTORS):
+            column.number_input(
+                sector_names[sector],
+                min_value=0.0,
+                step=1000.0,
+                format="%.0f",
+                key=f"sim_grant_{sector}",
+            )
+    with st.expander(t("sim.mix")):
+        _mix_inputs(sector_names)
+    with st.expander(t("sim.floors")):
+        left, right = st.columns(2)
+        left.slider(t("sim.women_min"), 0.0, 100.0, step=1.0, format="%.0f %%", key="sim_women_min")
+        right.number_input(t("sim.min_per_region"), min_value=0, step=1, key="sim_min_per_region")
+    st.button(t("sim.reset"), on_click=reset, icon=":material/restart_alt:")
+
+
+def _four_columns(items: tuple) -> list[tuple]:
+    """(column, item) for each item, laid out four to a row in new columns."""
+    columns = st.columns(4)
+    return [(columns[index % 4], item) for index, item in enumerate(items)]
+
+
+def _envelope_year_rule(years: tuple[int, ...]) -> None:
+    """The first row: the envelope (with its amount in words), the reference year, the rule."""
     top = st.columns([2, 1, 2])
     top[0].number_input(
         t("sim.envelope"),
@@ -157,45 +197,18 @@ def controls(years: tuple[int, ...]) -> None:
         help=t("sim.reference_year_help"),
     )
     top[2].selectbox(t("sim.rule"), RULES, key="sim_rule", format_func=lambda r: t(f"sim.rule_{r}"))
-    st.multiselect(
-        t("sim.regions"),
-        REGION_CODES,
-        key="sim_regions",
-        format_func=lambda c: region_names[str(c)],
-        help=t("sim.regions_help"),
-    )
-    if st.session_state["sim_rule"] == "custom":
-        with st.expander(t("sim.weights"), expanded=True):
-            columns = st.columns(4)
-            for index, code in enumerate(REGION_CODES):
-                columns[index % 4].number_input(
-                    region_names[str(code)], min_value=0.0, step=1.0, key=f"sim_weight_{code}"
-                )
-    with st.expander(t("sim.grants")):
-        columns = st.columns(4)
-        for index, sector in enumerate(SECTORS):
-            columns[index % 4].number_input(
+
+
+def _mix_inputs(sector_names: dict[str, str]) -> None:
+    """The custom-mix toggle and, when it is on, one slider per sector (in %)."""
+    st.toggle(t("sim.mix_custom"), key="sim_mix_custom", help=t("sim.mix_help"))
+    if st.session_state["sim_mix_custom"]:
+        for column, sector in _four_columns(SECTORS):
+            column.slider(
                 sector_names[sector],
-                min_value=0.0,
-                step=1000.0,
-                format="%.0f",
-                key=f"sim_grant_{sector}",
+                0.0,
+                100.0,
+                step=0.5,
+                format="%.1f %%",
+                key=f"sim_mix_{sector}",
             )
-    with st.expander(t("sim.mix")):
-        st.toggle(t("sim.mix_custom"), key="sim_mix_custom", help=t("sim.mix_help"))
-        if st.session_state["sim_mix_custom"]:
-            columns = st.columns(4)
-            for index, sector in enumerate(SECTORS):
-                columns[index % 4].slider(
-                    sector_names[sector],
-                    0.0,
-                    100.0,
-                    step=0.5,
-                    format="%.1f %%",
-                    key=f"sim_mix_{sector}",
-                )
-    with st.expander(t("sim.floors")):
-        left, right = st.columns(2)
-        left.slider(t("sim.women_min"), 0.0, 100.0, step=1.0, format="%.0f %%", key="sim_women_min")
-        right.number_input(t("sim.min_per_region"), min_value=0, step=1, key="sim_min_per_region")
-    st.button(t("sim.reset"), on_click=reset, icon=":material/restart_alt:")
