@@ -1,6 +1,6 @@
 """Warehouse -> data/public/: the disclosure-controlled snapshot the public page reads.
 
-    python -m lib.public.publish
+    python -m lib publish
 
 Writes, into a temporary folder then swapped into place:
 - ``public.duckdb``: only the published tables (no record-level table at all);
@@ -15,7 +15,6 @@ threshold-1 is shown as "< 10", and no hidden cell can be worked back from its t
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import threading
@@ -588,13 +587,3 @@ def ensure_public_snapshot(settings: Settings | None = None) -> Path:
         if not (settings.public_dir / "public.duckdb").exists():
             publish(settings)
     return settings.public_dir
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Build data/public/ from the warehouse.")
-    parser.parse_args(argv)
-    print(f"{publish()} written")
-
-
-if __name__ == "__main__":
-    main()
