@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib import ingest
 from lib.i18n import t
+from lib.ingest import pipeline as ingest
 from lib.ui import admin, blocks
 
 lang = blocks.start_page()

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import ingest
 from lib.config import get_settings
 from lib.export import FORMULA_START, csv_bytes
+from lib.ingest import pipeline as ingest
 from lib.warehouse import db
 from lib.warehouse.build import build
 from tests.small_records import small_records

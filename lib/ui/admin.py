@@ -1,6 +1,6 @@
 """Streamlit side of the data import page: upload, report, preview, commit, batches, rollback.
 
-The logic is ``lib.ingest`` (pure). After a commit or a rollback the public snapshot is
+The logic is ``lib.ingest.pipeline`` (pure). After a commit or a rollback the public snapshot is
 written again, so the public page never shows figures the warehouse no longer holds.
 """
 
@@ -10,9 +10,9 @@ import logging
 
 import streamlit as st
 
-from lib import ingest
 from lib.formatting import format_number
 from lib.i18n import current_language, t
+from lib.ingest import pipeline as ingest
 from lib.public.publish import publish
 from lib.ui import session
 from lib.warehouse import queries

@@ -102,7 +102,7 @@ def test_the_same_file_twice_is_refused(writable):
     at.button(key="admin_commit").click().run()
     counts = _counts()
     # Now in production mode: sign in is needed; check the refusal through the library.
-    from lib import ingest
+    from lib.ingest import pipeline as ingest
 
     parsed = ingest.parse(GOOD, "bons.csv", "beneficiaries", db.get_database())
     assert not parsed.ok

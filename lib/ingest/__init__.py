@@ -1,0 +1,1 @@
+"""Importing the foundation's own records (pure: no streamlit)."""
