@@ -182,6 +182,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         get_settings()
     except SettingsError as error:
-        complain("bad_setting", lang, problem=error.describe(lang))
+        print(error.describe(lang), file=sys.stderr)
         return USAGE
     return COMMANDS[args.command].run(args, args.lang)

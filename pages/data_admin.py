@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.i18n import t
-from lib.ingest import pipeline as ingest
+from lib.ingest import fields, report
 from lib.ui import admin, blocks
 
 lang = blocks.start_page()
@@ -20,9 +20,9 @@ admin.templates()
 st.subheader(t("admin.step_upload"))
 kind = st.selectbox(
     t("admin.kind"),
-    ingest.KINDS,
+    fields.KINDS,
     key="admin_kind",
-    format_func=lambda k: ingest.kind_label(k, lang),
+    format_func=lambda k: report.kind_label(k, lang),
 )
 upload = st.file_uploader(
     t("admin.file"), type=["csv", "xlsx", "txt"], key="admin_upload", help=t("admin.file_help")

@@ -24,9 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lib import i18n
 from lib.config import get_settings
 from lib.export import FORMULA_START, csv_bytes
-from lib.ingest import pipeline as ingest
+from lib.ingest import checks, fields, pipeline, report, templates, transaction
 from lib.warehouse import db
 from lib.warehouse.build import build
 from tests.small_records import small_records
@@ -118,12 +119,12 @@ def xlsx(rows: list[list], title: str = "Données") -> bytes:
 
 
 def parse(data: bytes, kind: str | None, where: Warehouse, name: str = "f.csv", **overrides):
-    return ingest.parse(
+    return pipeline.parse(
         data, name, kind, where.database, dataclasses.replace(where.settings, **overrides)
     )
 
 
-def keys(parsed: ingest.ParsedFile) -> list[str]:
+def keys(parsed: pipeline.ParsedFile) -> list[str]:
     return [problem.key for problem in parsed.errors]
 
 
@@ -153,20 +154,20 @@ def test_a_malformed_file_is_refused_with_a_clear_message(case, shared_warehouse
     found = [problem for problem in parsed.errors if problem.key == case["expect"]]
     assert found, f"expected {case['expect']}, got {keys(parsed)}"
     problem = found[0]
-    text = ingest.describe(problem)
+    text = report.describe(problem)
     assert case["fragment"] in text, text
     if "line" in case:
         assert problem.line == case["line"], text
     if "column" in case:
         assert problem.letter == case["column"], text
     for error in parsed.errors:  # every message is complete and says where to look
-        sentence = ingest.describe(error)
+        sentence = report.describe(error)
         assert "{" not in sentence and "ingest." not in sentence, sentence
         assert re.match(r"^(Ligne \d+|Colonne [A-Z]+|Fichier)\b", sentence), sentence
-    assert len(ingest.report(parsed)) == len(parsed.problems)
+    assert len(report.report(parsed)) == len(parsed.problems)
     assert parsed.rows.empty
-    with pytest.raises(ingest.ImportRefused):
-        ingest.commit(parsed, database, "test")
+    with pytest.raises(report.ImportRefused):
+        transaction.commit(parsed, database, "test")
     assert checksum(database) == before
 
 
@@ -212,7 +213,7 @@ GENERATED = {  # files too big to commit, or built from other files
         ".ods",
     ),
     "a truncated workbook": (
-        lambda: ingest.template_xlsx("beneficiaries")[:3000],
+        lambda: templates.template_xlsx("beneficiaries")[:3000],
         {},
         "ingest.error.unreadable_xlsx",
         "endommagé",
@@ -232,10 +233,31 @@ def test_a_generated_malformed_file_is_refused(name, shared_warehouse):
     before = checksum(shared_warehouse.database)
     parsed = parse(make(), "beneficiaries", shared_warehouse, "generated", **overrides)
     assert key in keys(parsed)
-    assert fragment in ingest.describe(parsed.errors[keys(parsed).index(key)])
-    with pytest.raises(ingest.ImportRefused):
-        ingest.commit(parsed, shared_warehouse.database, "test")
+    assert fragment in report.describe(parsed.errors[keys(parsed).index(key)])
+    with pytest.raises(report.ImportRefused):
+        transaction.commit(parsed, shared_warehouse.database, "test")
     assert checksum(shared_warehouse.database) == before
+
+
+def test_a_registered_rule_runs_on_the_files_of_its_kinds_only(shared_warehouse, monkeypatch):
+    registry = checks.Registry()
+    monkeypatch.setattr(checks, "rule", registry)  # the loop finds rules through the registry
+
+    @registry("placements")
+    def no_industry(records: checks.Records):
+        for line, sector in zip(records.lines, records.values["sector_code"], strict=True):
+            if sector == "industrie":
+                where = records.where("sector_code", line)
+                yield report.Problem("ingest.error.unknown_sector", {"allowed": "-"}, **where)
+
+    placements = "Année;Région;Secteur;Sexe;Tranche d'âge\r\n2019;Souss-Massa;Industrie;M;18-24\r\n"
+    parsed = parse(placements.encode(), "placements", shared_warehouse)
+    assert [(p.key, p.line, p.letter) for p in parsed.errors] == [
+        ("ingest.error.unknown_sector", 2, "C")
+    ]
+    assert parse(_valid_beneficiaries(), "beneficiaries", shared_warehouse).ok
+    with pytest.raises(ValueError):
+        registry("patients")
 
 
 # --- Every dialect gives the same records ---------------------------------------------------
@@ -254,7 +276,7 @@ PEOPLE = [
 ]
 EXPECTED_PEOPLE = pd.DataFrame(
     [(*person[:8], person[8], False) for person in PEOPLE],
-    columns=list(ingest.RECORD_COLUMNS["beneficiaries"]),
+    columns=list(fields.RECORD_COLUMNS["beneficiaries"]),
 ).astype(
     {
         "programme_year": "int16",
@@ -544,7 +566,7 @@ def render_xlsx() -> bytes:
 def test_every_dialect_gives_the_same_records(name, shared_warehouse):
     data = render_xlsx() if name.startswith("xlsx") else render(DIALECTS[name])
     parsed = parse(data, "beneficiaries", shared_warehouse, f"{name}.csv")
-    assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
+    assert parsed.ok, [report.describe(problem) for problem in parsed.errors]
     pd.testing.assert_frame_equal(parsed.rows, EXPECTED_PEOPLE)
 
 
@@ -571,7 +593,7 @@ def test_the_kind_is_guessed_from_the_header(header, kind, shared_warehouse):
 def test_a_name_that_is_not_a_person_is_not_refused(shared_warehouse):
     data = "Date;Nom du centre;Nom de la région;Type;Sexe\n27/05/2019;Fès;Fès-Meknès;social;F\n"
     parsed = parse(data.encode(), "interventions", shared_warehouse)
-    assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
+    assert parsed.ok, [report.describe(problem) for problem in parsed.errors]
     assert list(parsed.rows["centre_id"]) == [6]
 
 
@@ -581,16 +603,16 @@ def test_older_published_figures_are_accepted(shared_warehouse):
         "prison_population;54 000;personnes;2002;Rapport DGAPR;15/01/2003\r\n"
     ).encode()
     parsed = parse(data, "published_figures", shared_warehouse)
-    assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
+    assert parsed.ok, [report.describe(problem) for problem in parsed.errors]
     assert parsed.rows["source_date"].iloc[0] == pd.Timestamp("2003-01-15")
     published = len(shared_warehouse.database.execute("dashboard/published_figures"))
-    lines = ingest.preview(parsed, shared_warehouse.database).lines()
+    lines = pipeline.preview(parsed, shared_warehouse.database).lines()
     assert lines == [f"chiffres publiés : {published} → {published + 1}"]
 
 
 def test_dialects_commit_the_same_records(warehouse):
     database = warehouse.database
-    first = ingest.commit(
+    first = transaction.commit(
         parse(render(DIALECTS["utf-8, semicolon, French"]), "beneficiaries", warehouse),
         database,
         "amina",
@@ -600,12 +622,12 @@ def test_dialects_commit_the_same_records(warehouse):
     assert not a["is_demo"].any() and set(a["batch_id"]) == {first}
     resaved = parse(render_xlsx(), "beneficiaries", warehouse, "f.xlsx")
     assert keys(resaved) == ["ingest.error.already_imported_content"]  # the same rows again
-    ingest.rollback(first, database, "amina")
-    second = ingest.commit(
+    transaction.rollback(first, database, "amina")
+    second = transaction.commit(
         parse(render_xlsx(), "beneficiaries", warehouse, "f.xlsx"), database, "amina"
     )
     b = records(database, "beneficiary", second)
-    columns = list(ingest.RECORD_COLUMNS["beneficiaries"])
+    columns = list(fields.RECORD_COLUMNS["beneficiaries"])
     pd.testing.assert_frame_equal(a[columns], b[columns])
     assert list(b["beneficiary_id"]) == list(range(6, 11))  # after the max, as it is now
 
@@ -647,7 +669,7 @@ def test_interventions_in_every_form(
     else:
         data = "\n".join(";".join(str(cell) for cell in row) for row in rows).encode()
     parsed = parse(data, "interventions", shared_warehouse)
-    assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
+    assert parsed.ok, [report.describe(problem) for problem in parsed.errors]
     assert list(parsed.rows["intervention_date"].dt.date) == [row[0] for row in INTERVENTIONS]
     assert list(parsed.rows["centre_id"]) == [1, 3, 2]
     assert list(parsed.rows["region_code"]) == [6, 9, 4]
@@ -677,7 +699,7 @@ def test_published_values_as_people_write_them(written, expected, shared_warehou
         f"Indicateur;Valeur;Unité;Période;Source\r\ntest_indicator;{written};MAD;2019;Test\r\n"
     ).encode()
     parsed = parse(data, "published_figures", shared_warehouse)
-    assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
+    assert parsed.ok, [report.describe(problem) for problem in parsed.errors]
     assert parsed.rows["value"].iloc[0] == pytest.approx(expected)
     assert parsed.rows["scope"].iloc[0] == "national"
     assert parsed.rows["qualifier"].iloc[0] == "exact"
@@ -712,7 +734,7 @@ def test_region_variants_all_resolve(shared_warehouse):
     lines = ["Année;Région;Secteur;Sexe;Tranche d'âge"]
     lines += [f"2019;{variant};Industrie;M;18-24" for variant in variants]
     parsed = parse("\n".join(lines).encode(), "placements", shared_warehouse)
-    assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
+    assert parsed.ok, [report.describe(problem) for problem in parsed.errors]
     assert list(parsed.rows["region_code"]) == list(variants.values())
 
 
@@ -756,24 +778,24 @@ def test_identical_records_are_legitimate_but_a_file_pasted_twice_is_flagged(sha
 # --- Templates ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ingest.KINDS)
+@pytest.mark.parametrize("kind", fields.KINDS)
 def test_templates_import_as_one_example_row(kind, shared_warehouse):
-    workbook = openpyxl.load_workbook(io.BytesIO(ingest.template_xlsx(kind)))
+    workbook = openpyxl.load_workbook(io.BytesIO(templates.template_xlsx(kind)))
     assert workbook.sheetnames == ["Données", "Explications", "Listes"]
     explained = [row[0] for row in workbook["Explications"].iter_rows(values_only=True)]
-    assert all(spec.header in explained for spec in ingest.FIELDS[kind])
+    assert all(spec.header in explained for spec in fields.FIELDS[kind])
     assert [cell.value for cell in workbook["Données"][1]] == [
-        spec.header for spec in ingest.FIELDS[kind]
+        spec.header for spec in fields.FIELDS[kind]
     ]
-    from_xlsx = parse(ingest.template_xlsx(kind), kind, shared_warehouse, "modele.xlsx")
-    from_csv = parse(ingest.template_csv(kind), kind, shared_warehouse, "modele.csv")
+    from_xlsx = parse(templates.template_xlsx(kind), kind, shared_warehouse, "modele.xlsx")
+    from_csv = parse(templates.template_csv(kind), kind, shared_warehouse, "modele.csv")
     for parsed in (from_xlsx, from_csv):
-        assert parsed.ok, [ingest.describe(problem) for problem in parsed.errors]
+        assert parsed.ok, [report.describe(problem) for problem in parsed.errors]
         assert len(parsed.rows) == 1
         assert "ingest.warning.example_row" in {problem.key for problem in parsed.warnings}
     assert from_csv.separator == ";" and from_csv.encoding == "utf-8 (BOM)"
     pd.testing.assert_frame_equal(from_xlsx.rows, from_csv.rows)
-    assert ingest.template_file_name(kind, "csv").startswith("modele_")
+    assert templates.template_file_name(kind, "csv").startswith("modele_")
 
 
 # --- Commit, preview, replace the demo, rollback --------------------------------------------
@@ -795,7 +817,7 @@ def _beneficiaries_2019(count: int) -> bytes:
 def test_preview_shows_how_each_kpi_moves(demo_warehouse):
     parsed = parse(_beneficiaries_2019(34), "beneficiaries", demo_warehouse)
     before = checksum(demo_warehouse.database)
-    preview = ingest.preview(parsed, demo_warehouse.database)
+    preview = pipeline.preview(parsed, demo_warehouse.database)
     assert checksum(demo_warehouse.database) == before  # a preview writes nothing
     assert preview.rows_to_add == 34
     assert "bénéficiaires 2019 : 478 → 512" in preview.lines()
@@ -803,7 +825,7 @@ def test_preview_shows_how_each_kpi_moves(demo_warehouse):
     assert budget["before"] == 13_500_000
     assert budget["change"] == sum(grant(i) for i in range(34))
     assert set(preview.kpis["kpi"]) == {"beneficiaries", "budget_mad", "women"}
-    replacing = ingest.preview(parsed, demo_warehouse.database, replace_demo=True)
+    replacing = pipeline.preview(parsed, demo_warehouse.database, replace_demo=True)
     moved = replacing.kpis.set_index(["kpi", "year"])
     assert moved.loc[("beneficiaries", 2019), "after"] == 34
     assert moved.loc[("placements", 2013), "after"] == 0
@@ -813,12 +835,12 @@ def test_preview_shows_how_each_kpi_moves(demo_warehouse):
 def test_commit_writes_one_batch_with_its_audit_record(warehouse):
     database = warehouse.database
     parsed = parse(_beneficiaries_2019(4), "beneficiaries", warehouse, "export.csv")
-    batch_id = ingest.commit(parsed, database, "amina.b")
-    batch = ingest.batches(database).set_index("batch_id").loc[batch_id]
+    batch_id = transaction.commit(parsed, database, "amina.b")
+    batch = transaction.batches(database).set_index("batch_id").loc[batch_id]
     assert batch["kind"] == "beneficiaries" and batch["file_name"] == "export.csv"
     assert batch["sha256"] == parsed.sha256 and batch["row_count"] == 4
     assert batch["status"] == "committed" and batch["imported_by"] == "amina.b"
-    assert abs(pd.Timestamp(batch["imported_at"]) - pd.Timestamp.utcnow().tz_localize(None)) < (
+    assert abs(pd.Timestamp(batch["imported_at"]) - pd.Timestamp.now("UTC").tz_localize(None)) < (
         pd.Timedelta(minutes=1)
     )
     written = records(database, "beneficiary", batch_id)
@@ -835,21 +857,23 @@ def test_commit_writes_one_batch_with_its_audit_record(warehouse):
 def test_the_same_file_twice_is_refused(warehouse):
     data = _beneficiaries_2019(3)
     stale = parse(data, "beneficiaries", warehouse)
-    batch_id = ingest.commit(parse(data, "beneficiaries", warehouse), warehouse.database, "amina")
+    batch_id = transaction.commit(
+        parse(data, "beneficiaries", warehouse), warehouse.database, "amina"
+    )
     again = parse(data, "beneficiaries", warehouse)
     assert keys(again) == ["ingest.error.already_imported"]
-    text = ingest.describe(again.errors[0])
+    text = report.describe(again.errors[0])
     assert "a déjà été importé le" in text and "amina" in text and f"n° {batch_id}" in text
     before = checksum(warehouse.database)
-    with pytest.raises(ingest.ImportRefused) as refused:  # parsed before the first commit
-        ingest.commit(stale, warehouse.database, "amina")
+    with pytest.raises(report.ImportRefused) as refused:  # parsed before the first commit
+        transaction.commit(stale, warehouse.database, "amina")
     assert refused.value.problems[0].key == "ingest.error.already_imported"
     resaved = data.replace(b";", b"\t")  # same rows, another file
     assert keys(parse(resaved, "beneficiaries", warehouse)) == [
         "ingest.error.already_imported_content"
     ]
     assert checksum(warehouse.database) == before
-    ingest.rollback(batch_id, warehouse.database, "amina")
+    transaction.rollback(batch_id, warehouse.database, "amina")
     assert parse(data, "beneficiaries", warehouse).ok  # a rolled-back file may come again
 
 
@@ -866,7 +890,7 @@ def test_rollback_restores_the_earlier_state_exactly(demo_warehouse):
     )
     interventions = b"Date;Centre;Type;Sexe\n02/01/2020;Oujda;Familial;F\n"
     batch_ids = [
-        ingest.commit(parse(data, kind, demo_warehouse), database, "amina")
+        transaction.commit(parse(data, kind, demo_warehouse), database, "amina")
         for kind, data in [
             ("beneficiaries", _beneficiaries_2019(5)),
             ("placements", placements),
@@ -877,23 +901,23 @@ def test_rollback_restores_the_earlier_state_exactly(demo_warehouse):
     assert checksum(database, skip=("import_batch",)) != before
     assert database.execute("dashboard/published_figures")["figure_id"].max() == 4 * 1_000_000 + 2
     for batch_id in [batch_ids[1], batch_ids[3], batch_ids[0], batch_ids[2]]:
-        ingest.rollback(batch_id, database, "youssef")
+        transaction.rollback(batch_id, database, "youssef")
     assert checksum(database, skip=("import_batch",)) == before
-    audit = ingest.batches(database)
+    audit = transaction.batches(database)
     assert set(audit["status"]) == {"rolled_back"} and set(audit["rolled_back_by"]) == {"youssef"}
     assert audit["rolled_back_at"].notna().all()
-    with pytest.raises(ingest.IngestError) as twice:
-        ingest.rollback(batch_ids[0], database, "youssef")
+    with pytest.raises(report.IngestError) as twice:
+        transaction.rollback(batch_ids[0], database, "youssef")
     assert twice.value.problems[0].key == "ingest.error.batch_not_committed"
-    with pytest.raises(ingest.IngestError) as unknown:
-        ingest.rollback(99, database, "youssef")
-    assert "99" in ingest.describe(unknown.value.problems[0])
+    with pytest.raises(report.IngestError) as unknown:
+        transaction.rollback(99, database, "youssef")
+    assert "99" in report.describe(unknown.value.problems[0])
 
 
 def test_replace_demo_removes_every_demo_record_in_the_same_transaction(demo_warehouse):
     database = demo_warehouse.database
     parsed = parse(_beneficiaries_2019(34), "beneficiaries", demo_warehouse)
-    ingest.commit(parsed, database, "amina", replace_demo=True)
+    transaction.commit(parsed, database, "amina", replace_demo=True)
     provenance = database.execute("dashboard/record_provenance").set_index("record_table")
     assert provenance["demo"].sum() == 0
     assert provenance.loc["beneficiary", "imported"] == 34
@@ -916,9 +940,9 @@ def test_a_failed_commit_leaves_nothing(warehouse, monkeypatch):
             raise RuntimeError("disk full")
         return db.run_script(cursor, name, **params)
 
-    monkeypatch.setattr(ingest, "run_script", broken)
+    monkeypatch.setattr(transaction, "run_script", broken)
     with pytest.raises(RuntimeError):
-        ingest.commit(parsed, warehouse.database, "amina", replace_demo=True)
+        transaction.commit(parsed, warehouse.database, "amina", replace_demo=True)
     assert checksum(warehouse.database) == before
 
 
@@ -947,12 +971,12 @@ def test_a_reader_never_sees_a_partial_import(warehouse):
     try:
         while not seen:
             time.sleep(0.001)
-        batch_id = ingest.commit(parsed, database, "amina")
+        batch_id = transaction.commit(parsed, database, "amina")
         mark = len(seen)
         deadline = time.monotonic() + 5
         while len(seen) < mark + 3 and time.monotonic() < deadline:
             time.sleep(0.001)
-        ingest.rollback(batch_id, database, "amina")
+        transaction.rollback(batch_id, database, "amina")
         mark = len(seen)
         while len(seen) < mark + 3 and time.monotonic() < deadline:
             time.sleep(0.001)
@@ -974,8 +998,8 @@ def test_imports_committed_at_the_same_moment_all_land_or_are_refused_whole(ware
     def run(one):
         start.wait()
         try:
-            outcomes.append(ingest.commit(one, database, "amina"))
-        except ingest.ImportRefused as refused:
+            outcomes.append(transaction.commit(one, database, "amina"))
+        except report.ImportRefused as refused:
             outcomes.append(refused.problems[0].key)
 
     threads = [threading.Thread(target=run, args=(one,)) for one in parsed]
@@ -985,7 +1009,7 @@ def test_imports_committed_at_the_same_moment_all_land_or_are_refused_whole(ware
         thread.join()
     # the same file twice: one lands, the other is refused; the others all land, one by one
     assert sorted(outcomes, key=str) == [1, 2, 3, "ingest.error.already_imported"]
-    audit = ingest.batches(database)
+    audit = transaction.batches(database)
     assert sorted(audit["row_count"]) == [200, 201, 202]
     provenance = database.execute("dashboard/record_provenance").set_index("record_table")
     assert provenance.loc["beneficiary", "imported"] == 603
@@ -993,11 +1017,11 @@ def test_imports_committed_at_the_same_moment_all_land_or_are_refused_whole(ware
 
 def test_a_long_list_of_errors_is_capped_with_a_count(shared_warehouse):
     lines = ["Année;Région;Secteur;Sexe;Tranche d'âge"]
-    lines += ["2019;Atlantis;Industrie;M;18-24"] * (ingest.MAX_PROBLEMS + 250)
+    lines += ["2019;Atlantis;Industrie;M;18-24"] * (report.MAX_PROBLEMS + 250)
     parsed = parse("\n".join(lines).encode(), "placements", shared_warehouse)
-    assert len(parsed.errors) == ingest.MAX_PROBLEMS + 1
+    assert len(parsed.errors) == report.MAX_PROBLEMS + 1
     assert parsed.errors[-1].key == "ingest.error.too_many_problems"
-    assert "250 autres problèmes" in ingest.describe(parsed.errors[-1])
+    assert "250 autres problèmes" in report.describe(parsed.errors[-1])
 
 
 # --- Exports can never run a formula --------------------------------------------------------
@@ -1009,7 +1033,7 @@ def _cells(data: bytes) -> list[str]:
 
 def test_the_error_report_never_starts_a_formula(shared_warehouse):
     parsed = parse((CORPUS / "formula_region.csv").read_bytes(), "beneficiaries", shared_warehouse)
-    exported = ingest.report_csv(parsed)
+    exported = report.report_csv(parsed)
     assert any(cell.startswith("'=HYPERLINK") for cell in _cells(exported))
     assert not [cell for cell in _cells(exported) if cell.startswith(FORMULA_START)]
 
@@ -1022,7 +1046,7 @@ def test_a_formula_in_a_text_cell_is_kept_as_text_and_neutralised_on_export(ware
     parsed = parse(data, "published_figures", warehouse)
     assert parsed.ok
     assert "ingest.warning.formula_text" in {problem.key for problem in parsed.warnings}
-    ingest.commit(parsed, warehouse.database, "amina")
+    transaction.commit(parsed, warehouse.database, "amina")
     figures = warehouse.database.execute("dashboard/published_figures")
     assert '=HYPERLINK("http://x")' in set(figures["quote"])  # stored as written
     assert not [c for c in _cells(csv_bytes(figures)) if c.startswith(FORMULA_START)]
@@ -1079,29 +1103,29 @@ def mutated(draw) -> bytes:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(data=mutated(), kind=st.sampled_from([*ingest.KINDS, None]))
+@given(data=mutated(), kind=st.sampled_from([*fields.KINDS, None]))
 def test_fuzz_any_file_is_imported_or_refused_never_an_exception(data, kind, shared_warehouse):
     database = shared_warehouse.database
     before = checksum(database)
     parsed = parse(data, kind, shared_warehouse, "fuzz.csv")
     for problem in parsed.problems:
-        assert ingest.describe(problem)
+        assert report.describe(problem)
     if parsed.ok:
-        table = ingest.TABLES[parsed.kind]
-        batch_id = ingest.commit(parsed, database, "fuzz")
+        table = fields.TABLES[parsed.kind]
+        batch_id = transaction.commit(parsed, database, "fuzz")
         assert (
             len(records(database, table, batch_id)) == len(parsed.rows)
             if table != ("published_figure")
             else True
         )
-        ingest.rollback(batch_id, database, "fuzz")
+        transaction.rollback(batch_id, database, "fuzz")
         assert checksum(database, ("import_batch",)) == {
             table: value for table, value in before.items() if table != "import_batch"
         }
     else:
-        assert parsed.errors or parsed.kind not in ingest.KINDS or parsed.rows.empty
-        with pytest.raises(ingest.ImportRefused):
-            ingest.commit(parsed, database, "fuzz")
+        assert parsed.errors or parsed.kind not in fields.KINDS or parsed.rows.empty
+        with pytest.raises(report.ImportRefused):
+            transaction.commit(parsed, database, "fuzz")
         assert checksum(database) == before
 
 
@@ -1109,13 +1133,14 @@ def test_fuzz_any_file_is_imported_or_refused_never_an_exception(data, kind, sha
 
 
 def _catalog() -> dict[str, str]:
-    """The [ingest] messages, from locales/ingest_fr.toml or, once merged, from fr.toml."""
-    return {key: text for key, text in ingest._messages("fr").items() if key.startswith("ingest.")}
+    """The [ingest] messages of fr.toml."""
+    return {key: text for key, text in i18n.catalog("fr").items() if key.startswith("ingest.")}
 
 
 def test_every_message_key_has_a_french_text_and_every_text_is_used():
     catalog = _catalog()
-    source = Path(ingest.__file__).read_text(encoding="utf-8")
+    package = Path(pipeline.__file__).parent  # every module of lib/ingest
+    source = "\n".join(path.read_text(encoding="utf-8") for path in sorted(package.glob("*.py")))
     literal = set(re.findall(r"""["'](ingest(?:\.[a-zA-Z0-9_]+)+)["']""", source))
     prefixes = set(re.findall(r"""f["'](ingest\.[a-zA-Z0-9_.]*)\{""", source))
     assert literal and prefixes and "ingest." not in prefixes
@@ -1126,9 +1151,9 @@ def test_every_message_key_has_a_french_text_and_every_text_is_used():
         if key not in literal and not any(key.startswith(p) for p in prefixes)
     ]
     assert not unused, unused
-    for kind in ingest.KINDS:
+    for kind in fields.KINDS:
         assert f"ingest.kind.{kind}" in catalog and f"ingest.template.intro.{kind}" in catalog
-        for spec in ingest.FIELDS[kind]:
+        for spec in fields.FIELDS[kind]:
             assert f"ingest.field.{spec.name}" in catalog
     for key, text in catalog.items():
         if key.startswith("ingest.error."):
@@ -1136,12 +1161,12 @@ def test_every_message_key_has_a_french_text_and_every_text_is_used():
 
 
 def test_describe_renders_a_key_with_its_params_and_place():
-    problem = ingest.Problem(
+    problem = report.Problem(
         "ingest.error.unknown_region", {}, line=7, column="Région", column_index=1, value="Atlantis"
     )
-    text = ingest.describe(problem)
+    text = report.describe(problem)
     assert text.startswith("Ligne 7, colonne B « Région » : région inconnue « Atlantis »")
-    assert ingest.describe(ingest.Problem("ingest.error.empty_file")).startswith("Fichier : ")
+    assert report.describe(report.Problem("ingest.error.empty_file")).startswith("Fichier : ")
 
 
 def test_dates_just_around_today(shared_warehouse):

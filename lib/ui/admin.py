@@ -1,7 +1,8 @@
 """Streamlit side of the data import page: upload, report, preview, commit, batches, rollback.
 
-The logic is ``lib.ingest.pipeline`` (pure). After a commit or a rollback the public snapshot is
-written again, so the public page never shows figures the warehouse no longer holds.
+The logic is ``lib.ingest`` (pure): ``pipeline`` reads and checks, ``transaction`` writes.
+After a commit or a rollback the public snapshot is written again, so the public page never
+shows figures the warehouse no longer holds.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import streamlit as st
 
 from lib.formatting import format_number
 from lib.i18n import current_language, t
-from lib.ingest import pipeline as ingest
+from lib.ingest import pipeline, report, transaction
+from lib.ingest.fields import KINDS
+from lib.ingest.templates import template_csv, template_file_name, template_xlsx
 from lib.public.publish import publish
 from lib.ui import session
 from lib.warehouse import queries
@@ -27,45 +30,45 @@ def importer_name() -> str:
     return identity.name if identity.signed_in else t("admin.demo_user")
 
 
-def parse_upload(upload, kind: str) -> ingest.ParsedFile:
+def parse_upload(upload, kind: str) -> pipeline.ParsedFile:
     """The uploaded file read and checked against the warehouse (never raises on a bad file)."""
-    return ingest.parse(upload.getvalue(), upload.name, kind, get_database())
+    return pipeline.parse(upload.getvalue(), upload.name, kind, get_database())
 
 
 def templates() -> None:
     lang = current_language()
     st.caption(t("admin.templates_intro"))
-    columns = st.columns(len(ingest.KINDS))
-    for column, kind in zip(columns, ingest.KINDS, strict=True):
+    columns = st.columns(len(KINDS))
+    for column, kind in zip(columns, KINDS, strict=True):
         with column:
-            st.markdown(f"**{ingest.kind_label(kind, lang)}**")
+            st.markdown(f"**{report.kind_label(kind, lang)}**")
             st.download_button(
                 t("admin.template_xlsx"),
-                ingest.template_xlsx(kind),
-                file_name=ingest.template_file_name(kind, "xlsx"),
+                template_xlsx(kind),
+                file_name=template_file_name(kind, "xlsx"),
                 key=f"template_xlsx_{kind}",
                 on_click="ignore",
                 icon=":material/table_view:",
             )
             st.download_button(
                 t("admin.template_csv"),
-                ingest.template_csv(kind),
-                file_name=ingest.template_file_name(kind, "csv"),
+                template_csv(kind),
+                file_name=template_file_name(kind, "csv"),
                 key=f"template_csv_{kind}",
                 on_click="ignore",
                 icon=":material/csv:",
             )
 
 
-def show_refusal(parsed: ingest.ParsedFile) -> None:
+def show_refusal(parsed: pipeline.ParsedFile) -> None:
     lang = current_language()
     st.error(
         t("admin.refused", errors=format_number(len(parsed.errors), lang)), icon=":material/block:"
     )
-    st.dataframe(ingest.report(parsed, lang), hide_index=True)
+    st.dataframe(report.report(parsed, lang), hide_index=True)
     st.download_button(
         t("admin.report_csv"),
-        ingest.report_csv(parsed, lang),
+        report.report_csv(parsed, lang),
         file_name=f"rapport-{parsed.file_name}.csv",
         mime="text/csv",
         key="report_csv",
@@ -74,32 +77,32 @@ def show_refusal(parsed: ingest.ParsedFile) -> None:
     )
 
 
-def show_preview(parsed: ingest.ParsedFile, replace_demo: bool) -> ingest.Preview:
+def show_preview(parsed: pipeline.ParsedFile, replace_demo: bool) -> pipeline.Preview:
     lang = current_language()
-    preview = ingest.preview(parsed, get_database(), replace_demo=replace_demo)
+    preview = pipeline.preview(parsed, get_database(), replace_demo=replace_demo)
     st.success(
         t(
             "admin.valid",
             rows=format_number(preview.rows_to_add, lang),
-            kind=ingest.kind_label(parsed.kind, lang),
+            kind=report.kind_label(parsed.kind, lang),
         ),
         icon=":material/task_alt:",
     )
     st.markdown("\n".join(f"- {line}" for line in preview.lines(lang)) or t("admin.no_move"))
     if preview.warnings:
         with st.expander(t("admin.warnings", count=len(preview.warnings))):
-            st.dataframe(ingest.report(parsed, lang), hide_index=True)
+            st.dataframe(report.report(parsed, lang), hide_index=True)
     with st.expander(t("admin.rows_preview")):
         st.dataframe(preview.rows.head(200), hide_index=True)
     return preview
 
 
-def commit(parsed: ingest.ParsedFile, replace_demo: bool) -> None:
+def commit(parsed: pipeline.ParsedFile, replace_demo: bool) -> None:
     try:
-        batch_id = ingest.commit(parsed, get_database(), importer_name(), replace_demo)
-    except ingest.IngestError as error:
+        batch_id = transaction.commit(parsed, get_database(), importer_name(), replace_demo)
+    except report.IngestError as error:
         for problem in error.problems:
-            st.error(ingest.describe(problem, current_language()))
+            st.error(report.describe(problem, current_language()))
         return
     _republish()
     st.session_state["admin_notice"] = t("admin.committed", batch=batch_id)
@@ -109,10 +112,10 @@ def commit(parsed: ingest.ParsedFile, replace_demo: bool) -> None:
 
 def rollback(batch_id: int) -> None:
     try:
-        removed = ingest.rollback(batch_id, get_database(), importer_name())
-    except ingest.IngestError as error:
+        removed = transaction.rollback(batch_id, get_database(), importer_name())
+    except report.IngestError as error:
         for problem in error.problems:
-            st.error(ingest.describe(problem, current_language()))
+            st.error(report.describe(problem, current_language()))
         return
     _republish()
     st.session_state["admin_notice"] = t(
@@ -131,7 +134,7 @@ def _republish() -> None:
 
 def history() -> None:
     lang = current_language()
-    batches = ingest.batches(get_database())
+    batches = transaction.batches(get_database())
     if batches.empty:
         st.caption(t("admin.no_batches"))
         return
@@ -141,7 +144,7 @@ def history() -> None:
             t(
                 f"admin.batch_{row['status']}",
                 batch=row["batch_id"],
-                kind=ingest.kind_label(row["kind"], lang),
+                kind=report.kind_label(row["kind"], lang),
                 file=row["file_name"],
                 rows=format_number(row["row_count"], lang),
                 who=row["imported_by"],

@@ -102,9 +102,9 @@ def test_the_same_file_twice_is_refused(writable):
     at.button(key="admin_commit").click().run()
     counts = _counts()
     # Now in production mode: sign in is needed; check the refusal through the library.
-    from lib.ingest import pipeline as ingest
+    from lib.ingest import pipeline
 
-    parsed = ingest.parse(GOOD, "bons.csv", "beneficiaries", db.get_database())
+    parsed = pipeline.parse(GOOD, "bons.csv", "beneficiaries", db.get_database())
     assert not parsed.ok
     assert parsed.errors[0].key == "ingest.error.already_imported"
     assert _counts() == counts

@@ -1,0 +1,164 @@
+"""The rules a file must follow beyond each cell, as a registry: one small function per rule.
+
+A rule is registered for the record kinds it applies to, and ``pipeline`` runs every rule
+registered for the file's kind, in the order they are written here, without naming any.
+``@table_rule(kind, ...)`` registers ``rule(header, data) -> problems``, run on the table as
+read, before any cell is parsed (``data``: the rows under the header as (line, cells));
+``@rule(kind, ...)`` registers ``rule(records) -> problems``, run on the ``Records`` once every
+cell is read (None where a cell is wrong); such a rule may fill in a value the file leaves out.
+Adding a rule is one function here, its decorator, and one case in
+``tests/ingest_corpus/cases.toml``; the rules against the warehouse are in
+``warehouse_checks``. Pure: no streamlit, no warehouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from lib.ingest.fields import EXAMPLES, KINDS, RECORD_COLUMNS
+from lib.ingest.header import is_unnamed_column
+from lib.ingest.reference import Reference
+from lib.ingest.report import Problem
+from lib.ingest.text import clean, compact, display
+
+Rule = TypeVar("Rule", bound=Callable)
+
+
+class Registry:
+    """Rules registered for the record kinds they apply to (``@registry(kind, ...)``);
+    ``for_kind`` gives a kind's rules in the order they were registered."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, list[Callable]] = {kind: [] for kind in KINDS}
+
+    def __call__(self, *kinds: str) -> Callable[[Rule], Rule]:
+        if not kinds or not set(kinds) <= set(KINDS):
+            raise ValueError(f"a rule applies to some of {KINDS}, not {kinds!r}")
+
+        def register(check: Rule) -> Rule:
+            for kind in kinds:
+                self._rules[kind].append(check)
+            return check
+
+        return register
+
+    def for_kind(self, kind: str) -> tuple[Callable, ...]:
+        return tuple(self._rules.get(kind, ()))
+
+
+table_rule = Registry()
+rule = Registry()
+
+
+@dataclass
+class Records:
+    """A file's rows once read: each field's values, row by row, and where each came from."""
+
+    kind: str
+    values: dict[str, list]  # field name -> one value per row (None where a cell is wrong)
+    lines: list[int]  # the spreadsheet line of each row
+    columns: dict[str, int]  # field name -> its position in the file (absent: not in the file)
+    header: list
+    ref: Reference
+
+    def where(self, name: str, line: int) -> dict:
+        """The place of field ``name`` on ``line``: the cell, or the line if the file lacks it."""
+        position = self.columns.get(name)
+        if position is None:
+            return {"line": line}
+        column = display(clean(self.header[position]))
+        return {"line": line, "column_index": position, "column": column}
+
+
+# --- Rules on the table as read -------------------------------------------------------------
+
+
+@table_rule(*KINDS)
+def extra_values(header: list, data: list[tuple[int, list]]) -> Iterator[Problem]:
+    """Values beyond the last header on a row (a stray separator): an error on that line. A
+    whole column of them is a column without a name, reported with the header."""
+    width = len(header)
+    longest = max(len(cells) for _, cells in data)
+    unnamed = {p for p in range(width, longest) if is_unnamed_column(data, p, width)}
+    for line, cells in data:
+        extra = [
+            p for p in range(width, len(cells)) if p not in unnamed and clean(cells[p]) is not None
+        ]
+        if extra:
+            params = {"count": max(extra) + 1, "expected": width}
+            yield Problem("ingest.error.extra_values", params, line=line)
+
+
+# --- Rules on the records -------------------------------------------------------------------
+
+
+@rule("interventions")
+def centre_regions(records: Records) -> Iterator[Problem]:
+    """An intervention's region is its centre's: filled in, or checked when the file has it."""
+    ref, regions = records.ref, records.values["region_code"]
+    for i, (centre, region) in enumerate(zip(records.values["centre_id"], regions, strict=True)):
+        if centre is None:
+            continue
+        expected = ref.centre_regions[centre]
+        if "region_code" in records.columns and region is not None and region != expected:
+            yield Problem(
+                "ingest.error.centre_region_mismatch",
+                {"centre": ref.centre_names[centre], "expected": ref.region_names[expected]},
+                value=ref.region_names.get(region, ""),
+                **records.where("region_code", records.lines[i]),
+            )
+        if region is None:
+            regions[i] = expected
+
+
+@rule("published_figures")
+def figure_duplicates(records: Records) -> Iterator[Problem]:
+    """A published figure is (indicator, period, scope, source): twice in a file is an error."""
+    values = records.values
+    seen: dict[tuple, int] = {}
+    keys = zip(
+        values["indicator"], values["period"], values["scope"], values["source_title"], strict=True
+    )
+    for line, key in zip(records.lines, keys, strict=True):
+        if None in key:
+            continue
+        folded = (key[0], key[1], key[2], compact(str(key[3])))
+        if folded in seen:
+            params = {"first_line": seen[folded]}
+            yield Problem(
+                "ingest.error.duplicate_figure", params, **records.where("indicator", line)
+            )
+        else:
+            seen[folded] = line
+
+
+@rule("beneficiaries", "placements", "interventions")
+def repeated_block(records: Records) -> Iterator[Problem]:
+    """Records have no natural key: identical rows are legitimate (two people with the same
+    profile, two interventions the same day). Only a file that is its first half pasted twice
+    gets a warning."""
+    lines, count = records.lines, len(records.lines)
+    if count < 4 or count % 2:
+        return
+    columns = (records.values[name] for name in RECORD_COLUMNS[records.kind])
+    rows = list(zip(*columns, strict=True))
+    half = count // 2
+    if rows[:half] == rows[half:]:
+        yield Problem(
+            "ingest.warning.repeated_block",
+            {"first": lines[0], "middle": lines[half], "last": lines[-1]},
+            line=lines[half],
+            severity="warning",
+        )
+
+
+@rule(*KINDS)
+def example_row(records: Records) -> Iterator[Problem]:
+    """The template's example row left in the file: imported, but flagged."""
+    if not records.lines:
+        return
+    first = {name: column[0] for name, column in records.values.items()}
+    if all(first.get(name) == value for name, value in EXAMPLES[records.kind].items()):
+        yield Problem("ingest.warning.example_row", line=records.lines[0], severity="warning")

@@ -1,0 +1,158 @@
+"""The four kinds of file an import takes and their columns: what each column is called and holds.
+
+``KINDS`` are beneficiaries, placements, interventions and published figures; ``TABLES`` the
+warehouse table each fills. ``FIELDS`` lists, per kind, the record columns in the order of the
+template, each with its French header, the headers people also write (French, English, Arabic;
+folded on use), the parser that reads its cells (``cells.PARSERS``), whether it may be left out
+and the template's example. ``EXAMPLES`` is that example row as ``parse`` reads it. Pure data:
+no streamlit, no warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+KINDS = ("beneficiaries", "placements", "interventions", "published_figures")
+TABLES = {
+    "beneficiaries": "beneficiary",
+    "placements": "placement",
+    "interventions": "intervention",
+    "published_figures": "published_figure",
+}
+ID_COLUMNS = {
+    "beneficiary": "beneficiary_id",
+    "placement": "placement_id",
+    "intervention": "intervention_id",
+    "published_figure": "figure_id",
+}
+
+
+def require_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a kind of file: the record column it fills and the headers that name it."""
+
+    name: str  # the column of the record table
+    header: str  # the French header of the template
+    parser: str  # how a cell is read (see cells.PARSERS)
+    aliases: tuple[str, ...] = ()  # other headers (French, English, Arabic); folded on use
+    required: bool = True  # an optional column may be absent or empty: ``default`` then
+    default: object = None
+    example: object = None  # the template's example row
+    absent: str = "ingest.warning.optional_column_missing"  # the warning when it is left out
+
+
+_YEAR = ("annee", "year", "programme year", "annee programme", "exercice", "سنه")
+_REGION = ("region", "region code", "code region", "nom region", "region name", "جهه")
+_SECTOR = ("secteur", "sector", "sector code", "code secteur", "secteur activite", "nom secteur",
+           "sector name", "activite", "قطاع")  # fmt: skip
+_SEX = ("sexe", "sex", "genre", "gender", "جنس")
+_AGE = ("tranche age", "age band", "age", "tranche", "classe age", "age group", "فئه عمريه",
+        "عمر", "سن")  # fmt: skip
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "beneficiaries": (
+        Field("programme_year", "Année du programme", "year", _YEAR, example=2019),
+        Field("region_code", "Région", "region", _REGION, example="Casablanca-Settat"),
+        Field("sector_code", "Secteur", "sector", _SECTOR, example="Commerce"),
+        Field("sex", "Sexe", "sex", _SEX, example="F"),
+        Field("age_band", "Tranche d'âge", "age_band", _AGE, example="25-34"),
+        Field("support_type", "Type d'appui", "support_type",
+              ("type appui", "type soutien", "support type", "type support", "type",
+               "type accompagnement", "nature appui", "type projet", "modalite", "نوع دعم"),
+              example="micro-projet"),
+        Field("grant_mad", "Montant de la subvention (MAD)", "grant",
+              ("montant", "subvention", "grant", "grant mad", "montant subvention",
+               "montant accorde", "aide", "montant aide", "budget", "cout", "cout projet",
+               "financement", "amount", "grant amount", "منحه", "مبلغ"),
+              example=25000),
+        Field("is_moussalaha", "Moussalaha", "boolean",
+              ("moussalaha", "mousalaha", "is moussalaha", "programme moussalaha", "مصالحه"),
+              required=False, default=False, example="non"),
+        Field("is_former_cpe", "Ancien pensionnaire CPE", "boolean",
+              ("ancien cpe", "former cpe", "is former cpe", "cpe", "ex cpe",
+               "ancien pensionnaire centre protection enfance", "ancien pensionnaire"),
+              required=False, default=False, example="non"),
+        Field("is_royal_handover", "Remise royale", "boolean",
+              ("royal handover", "is royal handover", "remise royale", "remise par roi",
+               "remise sm roi", "remise royal"),
+              required=False, default=False, example="non"),
+    ),
+    "placements": (
+        Field("year", "Année", "year", (*_YEAR, "annee placement", "placement year"),
+              example=2019),
+        Field("region_code", "Région", "region", _REGION, example="Casablanca-Settat"),
+        Field("sector_code", "Secteur", "sector", _SECTOR, example="Industrie"),
+        Field("sex", "Sexe", "sex", _SEX, example="M"),
+        Field("age_band", "Tranche d'âge", "age_band", _AGE, example="18-24"),
+    ),
+    "interventions": (
+        Field("intervention_date", "Date de l'intervention", "date",
+              ("date", "date intervention", "intervention date", "jour", "تاريخ"),
+              example=date(2019, 5, 27)),
+        Field("centre_id", "Centre", "centre",
+              ("centre", "centre id", "capc", "centre capc", "code centre", "ville centre",
+               "ville", "center", "center id", "centre ville", "nom centre", "nom capc", "مركز"),
+              example="Casablanca"),
+        Field("region_code", "Région", "region", _REGION, required=False,
+              absent="ingest.warning.region_from_centre", example="Casablanca-Settat"),
+        Field("type_code", "Type d'intervention", "intervention_type",
+              ("type", "type intervention", "intervention type", "type code", "nature",
+               "nature intervention", "نوع", "نوع تدخل"),
+              example="Social"),
+        Field("sex", "Sexe", "sex", _SEX, example="M"),
+    ),
+    "published_figures": (
+        Field("indicator", "Indicateur", "indicator", ("indicateur", "indicator",
+              "code indicateur", "nom indicateur"), example="programme_beneficiaries"),
+        Field("value", "Valeur", "value", ("valeur", "value", "chiffre", "nombre"),
+              example="512"),
+        Field("unit", "Unité", "unit", ("unite", "unit", "unites"), example="personnes"),
+        Field("qualifier", "Qualificatif", "qualifier",
+              ("qualificatif", "qualifier", "precision", "exactitude"),
+              required=False, default="exact", example="exact"),
+        Field("period", "Période", "period", ("periode", "period", "annee", "year"),
+              example="2020"),
+        Field("scope", "Périmètre", "scope",
+              ("perimetre", "scope", "portee", "champ", "niveau", "zone", "region"),
+              required=False, default="national", example="national"),
+        Field("source_title", "Source", "text",
+              ("source", "titre source", "source title", "media", "publication"),
+              example="Rapport annuel de la Fondation"),
+        Field("source_url", "Lien de la source", "url",
+              ("lien", "url", "source url", "lien source", "adresse web", "adresse source",
+               "url source", "link", "site"),
+              required=False, example="https://example.org/rapport-2020"),
+        Field("source_date", "Date de la source", "figure_date",
+              ("date source", "source date", "date publication", "publication date", "date"),
+              required=False, example=date(2021, 3, 15)),
+        Field("quote", "Citation", "text", ("citation", "quote", "extrait"), required=False,
+              example="512 anciens détenus ont bénéficié du programme"),
+        Field("note", "Note", "text",
+              ("note", "notes", "remarque", "remarques", "commentaire", "commentaires",
+               "observation", "observations"),
+              required=False, example=""),
+    ),
+}  # fmt: skip
+
+
+RECORD_COLUMNS = {kind: tuple(f.name for f in fields) for kind, fields in FIELDS.items()}
+
+EXAMPLES: dict[str, dict[str, object]] = {  # the example row as parse reads it
+    "beneficiaries": {"programme_year": 2019, "region_code": 6, "sector_code": "commerce",
+                      "sex": "F", "age_band": "25-34", "support_type": "micro_projet",
+                      "grant_mad": 25000, "is_moussalaha": False, "is_former_cpe": False,
+                      "is_royal_handover": False},
+    "placements": {"year": 2019, "region_code": 6, "sector_code": "industrie", "sex": "M",
+                   "age_band": "18-24"},
+    "interventions": {"intervention_date": date(2019, 5, 27), "centre_id": 1,
+                      "region_code": 6, "type_code": "social", "sex": "M"},
+    "published_figures": {"indicator": "programme_beneficiaries", "value": 512.0,
+                          "period": "2020", "scope": "national",
+                          "source_title": "Rapport annuel de la Fondation"},
+}  # fmt: skip

@@ -1,0 +1,154 @@
+"""Commit a checked file, roll back a batch: each one transaction, through the warehouse's writer.
+
+``commit`` writes a file's records with their ``import_batch`` (who, when, file, SHA-256) and
+refreshes the cubes in the same transaction, after running ``warehouse_checks`` again inside it
+(another session may have imported the same file meanwhile); ``rollback`` deletes a batch's
+records and marks it rolled back. Both go through ``Database.execute_write_fn`` and the named
+scripts of ``lib/warehouse/sql/ingest``; a write that kept conflicting with other sessions'
+is refused with nothing written. ``batches`` lists every import. Pure: no streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from lib.ingest import warehouse_checks
+from lib.ingest.fields import ID_COLUMNS, TABLES
+from lib.ingest.report import ImportRefused, IngestError, Problem
+from lib.warehouse.db import Database, WriteConflict, fetch, run_script
+
+if TYPE_CHECKING:
+    from lib.ingest.pipeline import ParsedFile
+
+# published_figure has no batch_id column: batch b's figures take the ids b * BLOCK + 1, + 2...
+FIGURE_ID_BLOCK = 1_000_000
+MAX_FIGURE_BATCH = (2**31 - 1) // FIGURE_ID_BLOCK - 1  # figure_id is an INTEGER
+
+
+def _now() -> datetime:
+    """UTC, without time zone (the TIMESTAMP columns of import_batch)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _who(user: str, refusal: str) -> str:
+    """The name the audit keeps; ``ValueError(refusal)`` when there is none."""
+    name = str(user or "").strip()
+    if not name:
+        raise ValueError(refusal)
+    return name
+
+
+def _write(database: Database, work: Callable, refused: type[IngestError]):
+    """Run ``work(cursor)`` in one transaction. The warehouse has one writer and tries a
+    conflicting write again itself; when other writers kept winning, nothing was written and
+    the data officer is told to try again."""
+    try:
+        return database.execute_write_fn(work)
+    except WriteConflict as conflict:
+        raise refused([Problem("ingest.error.concurrent_import")]) from conflict
+
+
+# --- Commit ---------------------------------------------------------------------------------
+
+
+def commit(parsed: ParsedFile, database: Database, user: str, replace_demo: bool = False) -> int:
+    """Write the file's records in one transaction with their ``import_batch``; refresh the
+    cubes in it. ``replace_demo`` removes every demo record in the same transaction. Returns
+    the batch id. Raises ``ImportRefused`` (nothing written) when the file has errors or the
+    warehouse changed since ``parse`` (the same file imported meanwhile)."""
+    user = _who(user, "commit needs the name of the person who imports")
+    if not parsed.ok:
+        raise ImportRefused(parsed.errors or [Problem("ingest.error.no_rows")])
+    return _write(
+        database, lambda cursor: _commit(cursor, parsed, user, replace_demo), ImportRefused
+    )
+
+
+def _commit(cursor, parsed: ParsedFile, user: str, replace_demo: bool) -> int:
+    problems = warehouse_checks.problems(cursor, parsed)  # again: another session may have won
+    if problems:
+        raise ImportRefused(problems)
+    latest = fetch(cursor, "ingest/next_ids").iloc[0]
+    batch_id = int(latest["import_batch"]) + 1
+    rows = _with_ids(parsed, latest, batch_id)
+    if replace_demo:
+        run_script(cursor, "ingest/delete_demo")
+    cursor.register("ingest_rows", rows)
+    try:
+        run_script(cursor, f"ingest/insert_{TABLES[parsed.kind]}")
+    finally:
+        cursor.unregister("ingest_rows")
+    run_script(
+        cursor,
+        "ingest/record_batch",
+        batch_id=batch_id,
+        kind=parsed.kind,
+        file_name=parsed.file_name,
+        sha256=parsed.sha256,
+        imported_by=user,
+        imported_at=_now(),
+        row_count=len(rows),
+    )
+    run_script(cursor, "build/refresh_aggregates")
+    return batch_id
+
+
+def _with_ids(parsed: ParsedFile, latest: pd.Series, batch_id: int) -> pd.DataFrame:
+    """The rows as written: their ids after the latest, their batch, not demo."""
+    table = TABLES[parsed.kind]
+    rows = parsed.rows.copy()
+    if table == "published_figure":
+        if batch_id > MAX_FIGURE_BATCH or int(latest[table]) >= batch_id * FIGURE_ID_BLOCK:
+            raise ImportRefused([Problem("ingest.error.figure_ids_exhausted")])
+        first = batch_id * FIGURE_ID_BLOCK + 1
+    else:
+        first = int(latest[table]) + 1
+        rows["is_demo"] = False
+        rows["batch_id"] = batch_id
+    rows.insert(0, ID_COLUMNS[table], range(first, first + len(rows)))
+    return rows
+
+
+# --- Rollback -------------------------------------------------------------------------------
+
+
+def rollback(batch_id: int, database: Database, user: str) -> int:
+    """Undo a committed batch in one transaction: delete its records, mark it rolled_back
+    (when, by whom), refresh the cubes. Returns the number of records removed. Demo records
+    that the batch replaced are not brought back (rebuild the warehouse for that). Raises
+    ``IngestError`` for an unknown or already rolled-back batch."""
+    user = _who(user, "rollback needs the name of the person who rolls back")
+    batch_id = int(batch_id)
+    return _write(database, lambda cursor: _rollback(cursor, batch_id, user), IngestError)
+
+
+def _rollback(cursor, batch_id: int, user: str) -> int:
+    batches = fetch(cursor, "ingest/batches")
+    batch = batches[batches["batch_id"] == batch_id]
+    if batch.empty:
+        raise IngestError([Problem("ingest.error.unknown_batch", {"batch_id": batch_id})])
+    status = batch["status"].iloc[0]
+    if status != "committed":
+        params = {"batch_id": batch_id, "status": status}
+        raise IngestError([Problem("ingest.error.batch_not_committed", params)])
+    run_script(
+        cursor,
+        "ingest/rollback",
+        batch_id=batch_id,
+        figure_low=batch_id * FIGURE_ID_BLOCK + 1,
+        figure_high=(batch_id + 1) * FIGURE_ID_BLOCK - 1,
+        rolled_back_at=_now(),
+        rolled_back_by=user,
+    )
+    run_script(cursor, "build/refresh_aggregates")
+    return int(batch["row_count"].iloc[0])
+
+
+def batches(database: Database) -> pd.DataFrame:
+    """Every import, newest first: batch_id, kind, file_name, sha256, imported_by, imported_at,
+    row_count, status (committed, rolled_back), rolled_back_at, rolled_back_by."""
+    return database.execute_uncached("ingest/batches")
