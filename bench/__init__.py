@@ -1,22 +1,10 @@
-"""Idmaj benchmark: how fast the dashboard answers, with figures anyone can reproduce.
-
-    python -m bench                      # everything, < 10 min on 2 cores; writes bench/RESULTS.md
-    python -m bench --quick --out DIR    # scale 1, few repeats (what tests/test_bench.py runs)
-    python -m bench --only queries,apptest --scales 1,100
-    python -m bench --rebuild            # rebuild the warehouses under bench/warehouses/
-
-Parts (each measurement in a child process of its own; see each module's docstring):
-
-- ``queries``: every named query the pages send, captured from AppTest runs of each page in
-  three views (``bench.plan``), timed without the result cache on the DuckDB path, and the
-  same KPIs the pandas way (``bench.pandas_way``); peak RSS of each path; cell-by-cell check;
-- ``apptest``: every page through app.py with AppTest, cold and warm (``bench.apptest_worker``);
-- ``startup``: a fresh clone's ``python -m lib.warehouse.build`` + first AppTest run
-(``bench.startup``);
-- ``concurrency``: 10/50/100 simultaneous websocket sessions against ``streamlit run``
-  on 127.0.0.1 (``bench.concurrency``);
-- ``profile``: cProfile of AppTest runs and of a server (``bench.profiling``).
-
-Results: ``<out>/results/latest.json`` (+ a timestamped copy) and ``<out>/RESULTS.md``,
-compared with the previous ``bench/results/latest.json`` to flag regressions.
+"""Idmaj benchmark: how fast the dashboard answers, with figures anyone can reproduce. ``python -m
+bench`` runs everything (< 10 min on 2 cores) and writes bench/RESULTS.md; ``--quick --out DIR``
+runs scale 1 with few repeats (what tests/test_bench.py runs); ``--only queries,apptest --scales
+1,100`` chooses; ``--rebuild`` rebuilds the warehouses under bench/warehouses/. Each part lives in
+``bench/parts/`` with its run, its targets and its section of RESULTS.md (queries, pages through
+AppTest, startup, concurrent sessions, profiles); what runs in a child process of its own lives
+in ``bench/workers/``; ``bench.report`` only assembles the sections. Results go to
+``<out>/results/latest.json`` (+ a timestamped copy) and ``<out>/RESULTS.md``, compared with the
+previous ``bench/results/latest.json`` to flag regressions.
 """

@@ -1,10 +1,12 @@
-"""``python -m bench``: build the warehouses, run the parts, write the results, compare."""
+"""``python -m bench``: the command line. It reads the options (each part adds its own), builds
+or reuses the warehouses, runs the chosen parts in order (one failing does not stop the others),
+evaluates the targets, compares with the previous result and writes RESULTS.md and
+results/*.json; ``--render`` rewrites RESULTS.md from results/latest.json without measuring."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -12,28 +14,25 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report, suite, warehouses
+from bench import parts, regressions, report, targets
 from bench.common import (
     BENCH_DIR,
     DEFAULT_WAREHOUSES,
-    SCENARIOS,
+    Context,
     changed_files,
+    ints,
     load_average,
     machine,
-    page_files,
     source_digests,
+    write_json,
 )
+from bench.parts import warehouses
 
-PARTS = ("queries", "apptest", "startup", "concurrency", "profile")
 FULL_SCALES = (1, 100, 1100)  # default data; a step between; ~10 M interventions (2.2 M benef.)
 QUICK_PARTS = ("queries", "apptest", "startup", "concurrency")
 
 
-def _ints(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip()] if text else []
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Idmaj benchmark: queries (DuckDB vs pandas), pages (AppTest), startup, "
@@ -41,7 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="scale 1 only, few repeats")
     parser.add_argument("--scales", help="comma-separated demo scales (default 1,100,1100)")
-    parser.add_argument("--only", help=f"comma-separated parts among {','.join(PARTS)}")
+    parser.add_argument("--only", help=f"comma-separated parts among {','.join(parts.NAMES)}")
     parser.add_argument(
         "--out",
         type=Path,
@@ -55,80 +54,35 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="previous result to compare with (default: bench/results/latest.json as it was "
         "before this run; 'none' to skip)",
     )
-    parser.add_argument("--repeats", type=int, help="timed runs per query, DuckDB path")
-    parser.add_argument("--pandas-repeats", type=int, help="timed runs per query, pandas way")
-    parser.add_argument("--cold", type=int, help="cold AppTest runs per page (largest scale)")
-    parser.add_argument("--warm", type=int, help="warm AppTest runs per page (largest scale)")
-    parser.add_argument("--startup-repeats", type=int)
-    parser.add_argument("--sessions", help="simultaneous sessions per wave (default 10,50,100)")
-    parser.add_argument(
-        "--tuned-sessions", help="waves with the suggested server settings (default 50; '' = none)"
-    )
-    parser.add_argument("--profile-sessions", type=int, help="profiled server sessions")
-    parser.add_argument(
-        "--processes",
-        type=int,
-        default=min(os.cpu_count() or 1, 4),
-        help="public-only server processes for the scaled-out public page (default: cores)",
-    )
-    parser.add_argument(
-        "--scaled-sessions", help="waves against those processes (default 50; '' = none)"
-    )
-    parser.add_argument(
-        "--views", help=f"filter views among {','.join(SCENARIOS)} (default all; quick: default)"
-    )
-    parser.add_argument("--sequential", type=int, help="one-at-a-time sessions per page")
     parser.add_argument(
         "--render",
         action="store_true",
         help="measure nothing: rewrite <out>/RESULTS.md from <out>/results/latest.json "
         "(after editing bench/findings.md)",
     )
+    for part in parts.MEASURED:
+        part.options(parser)
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = _parser()
     args = parser.parse_args(argv)
-    default_parts = QUICK_PARTS if args.quick else PARTS
+    default_parts = QUICK_PARTS if args.quick else parts.NAMES
     args.parts = tuple(args.only.split(",")) if args.only else default_parts
-    unknown = set(args.parts) - set(PARTS)
+    unknown = set(args.parts) - set(parts.NAMES)
     if unknown:
-        parser.error(f"unknown parts {sorted(unknown)}; choose among {PARTS}")
-    args.scale_list = _ints(args.scales) if args.scales else ([1] if args.quick else FULL_SCALES)
+        parser.error(f"unknown parts {sorted(unknown)}; choose among {parts.NAMES}")
+    args.scale_list = ints(args.scales) if args.scales else ([1] if args.quick else FULL_SCALES)
     args.full = not args.quick and not args.only and not args.scales
-    quick = args.quick
-    args.repeats = args.repeats or (3 if quick else 20)
-    args.cold = args.cold or (1 if quick else 4)
-    args.warm = args.warm or (1 if quick else 6)
-    args.view_list = (
-        args.views.split(",") if args.views else (["default"] if quick else list(SCENARIOS))
-    )
-    args.sequential = args.sequential if args.sequential is not None else (0 if quick else 3)
-    args.startup_repeats = args.startup_repeats or (1 if quick else 3)
-    args.session_list = _ints(args.sessions) if args.sessions else ([2] if quick else [10, 50, 100])
-    if args.tuned_sessions is None:
-        args.tuned_list = [] if quick else [50]
-    else:
-        args.tuned_list = _ints(args.tuned_sessions)
-    args.scaled_list = _ints(args.scaled_sessions) if args.scaled_sessions else [2 if quick else 50]
-    if args.profile_sessions is None:
-        args.profile_sessions = 0 if quick else 4
+    for part in parts.MEASURED:
+        part.settle(args)
     return args
 
 
-def pandas_repeats(args, scale: int) -> int:
-    """Runs after the first (which counts): a pass over every query takes ~20 s at 10 M."""
-    if args.pandas_repeats is not None:
-        return args.pandas_repeats
-    if args.quick:
-        return 1
-    return 3 if scale <= 100 else 1
-
-
-def apptest_runs(args, scale: int, top: int) -> tuple[int, int]:
-    """(cold, warm) runs per page: all of them at the scale the targets name, fewer below."""
-    if scale == top:
-        return args.cold, args.warm
-    return min(args.cold, 2), min(args.warm, 3)
-
-
 class Log:
+    """Progress on stderr, each line stamped with the seconds since the run started."""
+
     def __init__(self) -> None:
         self.started = time.perf_counter()
 
@@ -136,45 +90,11 @@ class Log:
         print(f"[{time.perf_counter() - self.started:6.1f} s] {message}", file=sys.stderr)
 
 
-def compact_plan(plan: dict) -> dict:
-    return {
-        page: {
-            "file": entry["file"],
-            "static_calls": plan.get("static_calls", {}).get(page, []),
-            "views": {
-                scenario: {
-                    "query_params": detail["query_params"],
-                    "queries": [f"{c['db']}:{c['name']}" for c in detail["calls"]],
-                    "exceptions": detail["exceptions"],
-                }
-                for scenario, detail in entry["scenarios"].items()
-            },
-        }
-        for page, entry in plan["pages"].items()
-    }
-
-
-def profile_pages(result: dict) -> list[str]:
-    """The pages to profile: those missing an AppTest target at the top scale, and the overview
-    and public pages (the ones the targets name)."""
-    wanted = [p for p in ("overview", "public") if p in page_files()]
-    apptest = result.get("apptest", {})
-    if apptest:
-        top = apptest[max(apptest, key=int)]["pages"]
-        for page, entry in top.items():
-            slow = entry["warm"]["median_s"] >= report.TARGET_WARM_S
-            if (slow or entry["cold"]["median_s"] >= report.TARGET_COLD_S) and page not in wanted:
-                wanted.append(page)
-    return wanted
-
-
-def run(args, log: Log) -> dict:
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    started = time.perf_counter()
+def _new_result(args, started_at: str) -> dict:
+    """The result before anything is measured: the command, the machine, the options."""
     info = machine()
     info["load_average_start"] = load_average()
-    sources = source_digests()
-    result: dict = {
+    return {
         "schema": 1,
         "command": " ".join(["python -m bench", *sys.argv[1:]]),
         "started_at": started_at,
@@ -197,94 +117,46 @@ def run(args, log: Log) -> dict:
         "warehouses": {},
         "errors": {},
     }
-    needs_all = {"queries", "apptest"} & set(args.parts)
-    needs_top = {"concurrency", "profile"} & set(args.parts)
-    scales = sorted(set(args.scale_list)) if needs_all else []
-    if needs_top and not scales:
+
+
+def _warehouses(args, selected: list, result: dict, log: Log) -> dict[int, Path]:
+    """Build or reuse the warehouses the selected parts measure: every scale, or the largest."""
+    needs = {part.SCALES for part in selected}
+    scales = sorted(set(args.scale_list)) if "all" in needs else []
+    if "top" in needs and not scales:
         scales = [max(args.scale_list)]
     for scale in scales:
         log(f"warehouse scale {scale}")
         result["warehouses"][str(scale)] = warehouses.ensure(args.warehouses, scale, args.rebuild)
     result["options"]["reused_all"] = all(w["reused"] for w in result["warehouses"].values())
-    folder = lambda scale: warehouses.folder_for(args.warehouses, scale)  # noqa: E731
-    top = max(scales) if scales else None
+    return {scale: warehouses.folder_for(args.warehouses, scale) for scale in scales}
 
+
+def _run_part(part, context: Context) -> None:
+    context.log(part.NAME)
+    try:
+        part.run(context)
+    except Exception as failure:  # one part failing must not lose the others
+        trace = "".join(traceback.format_exception(failure))[-3000:]
+        context.result["errors"][part.NAME] = trace
+        context.log(f"{part.NAME} FAILED: {failure}")
+
+
+def run(args, log: Log) -> dict:
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    started = time.perf_counter()
+    result = _new_result(args, started_at)
+    sources = source_digests()
+    selected = [part for part in parts.MEASURED if part.NAME in args.parts]
+    folders = _warehouses(args, selected, result, log)
     with tempfile.TemporaryDirectory(prefix="idmaj-bench-") as tmp:
-        work = Path(tmp)
-
-        def part(name: str, action) -> None:
-            log(name)
-            try:
-                action()
-            except Exception as failure:  # one part failing must not lose the others
-                result["errors"][name] = "".join(traceback.format_exception(failure))[-3000:]
-                log(f"{name} FAILED: {failure}")
-
-        if "queries" in args.parts:
-
-            def queries() -> None:
-                plan = suite.capture_plan(folder(min(scales)), work, args.view_list)
-                result["plan"] = compact_plan(plan)
-                result["queries"] = {}
-                for scale in scales:
-                    log(f"  queries at scale {scale}")
-                    scale_work = work / f"queries-{scale}"
-                    scale_work.mkdir()
-                    result["queries"][str(scale)] = suite.queries(
-                        folder(scale), plan, scale_work, args.repeats, pandas_repeats(args, scale)
-                    )
-
-            part("queries", queries)
-        if "apptest" in args.parts:
-
-            def apptest() -> None:
-                result["apptest"] = {}
-                for scale in scales:
-                    log(f"  AppTest at scale {scale}")
-                    scale_work = work / f"apptest-{scale}"
-                    scale_work.mkdir()
-                    cold, warm = apptest_runs(args, scale, top)
-                    result["apptest"][str(scale)] = suite.apptest(
-                        folder(scale), scale_work, cold, warm
-                    )
-
-            part("apptest", apptest)
-        if "startup" in args.parts:
-
-            def startup() -> None:
-                result["startup"] = suite.startup_part(args.startup_repeats)
-
-            part("startup", startup)
-        if "concurrency" in args.parts:
-
-            def concurrency() -> None:
-                measured = suite.concurrency_part(
-                    folder(top),
-                    args.session_list,
-                    args.tuned_list,
-                    args.sequential,
-                    log,
-                    public_sessions=args.scaled_list,
-                    processes=args.processes,
-                )
-                result["concurrency"] = {"scale": str(top), **measured}
-
-            part("concurrency", concurrency)
-        if "profile" in args.parts:
-
-            def profile() -> None:
-                profile_work = work / "profile"
-                profile_work.mkdir()
-                result["profile"] = {"scale": str(top)} | suite.profile_part(
-                    folder(top), profile_work, profile_pages(result), args.profile_sessions, log
-                )
-
-            part("profile", profile)
-
+        context = Context(args, folders, Path(tmp), log, result)
+        for part in selected:
+            _run_part(part, context)
     result["duration_s"] = time.perf_counter() - started
     result["machine"]["load_average_end"] = load_average()
     result["source_changed_during_run"] = changed_files(sources, source_digests())
-    result["targets"] = report.evaluate_targets(result)
+    result["targets"] = targets.evaluate(result)
     return result
 
 
@@ -302,9 +174,7 @@ def render(out: Path, baseline: str | None) -> int:
     latest = out / "results" / "latest.json"
     result = json.loads(latest.read_text(encoding="utf-8"))
     if baseline:
-        result["regressions"] = report.compare_with(load_baseline(baseline), result)
-        from bench.common import write_json
-
+        result["regressions"] = regressions.compare_with(load_baseline(baseline), result)
         write_json(latest, result)
     (out / "RESULTS.md").write_text(report.markdown(result), encoding="utf-8")
     print(f"rewrote {out / 'RESULTS.md'}", file=sys.stderr)
@@ -320,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     baseline = load_baseline(args.baseline or str(BENCH_DIR / "results" / "latest.json"))
     out = args.out or (BENCH_DIR if args.full else Path(tempfile.mkdtemp(prefix="idmaj-bench-")))
     result = run(args, log)
-    result["regressions"] = report.compare_with(baseline, result)
+    result["regressions"] = regressions.compare_with(baseline, result)
     stamp = result["started_at"].replace(":", "").replace("-", "").replace("+0000", "Z")
     written = report.write(out, result, stamp)
     for target in result["targets"]:

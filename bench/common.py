@@ -1,16 +1,19 @@
-"""Shared helpers: paths, statistics, memory read from /proc, child processes, the machine."""
+"""What every part of the benchmark shares: paths, statistics, memory and CPU read from /proc,
+child processes, the machine, the ``Context`` a part runs in and the row of a target. Not pure:
+it reads /proc and git and starts processes, but it never writes outside the folders it is given.
+"""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import platform
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -28,6 +31,52 @@ SCENARIOS: dict[str, dict[str, str]] = {
     "one_region": {"region": "6"},  # Casablanca-Settat
     "sector_sex": {"sector": "agriculture", "sex": "F"},
 }
+
+
+@dataclass
+class Context:
+    """What a part's ``run`` is given: the options, the warehouse folder of each scale it may
+    measure, a scratch folder, the log, and the result it writes its figures into."""
+
+    args: object  # the argparse.Namespace of bench.cli
+    warehouses: dict[int, Path]
+    work: Path
+    log: Callable[[str], None]
+    result: dict
+
+    @property
+    def scales(self) -> list[int]:
+        return sorted(self.warehouses)
+
+    @property
+    def top(self) -> int | None:
+        """The largest scale: the one the targets name."""
+        return max(self.warehouses) if self.warehouses else None
+
+    def scratch(self, name: str) -> Path:
+        """A new empty folder under the run's temporary folder."""
+        folder = self.work / name
+        folder.mkdir()
+        return folder
+
+
+def target(key, description, limit, measured, passed, detail="", scale=None) -> dict:
+    """One row of the Targets table (``passed``: True, False, or None when not measured)."""
+    return {
+        "id": key,
+        "target": description,
+        "limit": limit,
+        "measured": measured,
+        "passed": passed,
+        "detail": detail,
+        "scale": scale,
+    }
+
+
+def top_scale(result: dict) -> str | None:
+    """The largest scale a result holds a warehouse of, as its key ("1100")."""
+    scales = [int(s) for s in result.get("warehouses", {})]
+    return str(max(scales)) if scales else None
 
 
 def summary(samples: Sequence[float]) -> dict:
@@ -140,33 +189,6 @@ def run_child(
     return result
 
 
-class ErrorLog(logging.Handler):
-    """The exceptions Streamlit logs while running a script, as "Type: first line".
-
-    The project hides error details from users (client.showErrorDetails = "none"), so an
-    AppTest element only says "This app has encountered an error"; the log has the cause.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.seen: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        error = record.exc_info[1] if record.exc_info else None
-        if error is not None:
-            first = (str(error).strip().splitlines() or [""])[0]
-            self.seen.append(f"{type(error).__name__}: {first[:200]}")
-
-    def install(self) -> ErrorLog:
-        for name in ("streamlit", "streamlit.error_util", ""):
-            logging.getLogger(name).addHandler(self)
-        return self
-
-    def take(self) -> list[str]:
-        seen, self.seen = self.seen, []
-        return sorted(set(seen))
-
-
 def write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", "utf-8")
@@ -270,3 +292,8 @@ def page_files() -> list[str]:
     """The page scripts, overview first (it is the default page), then by name."""
     names = sorted(path.stem for path in PAGES_DIR.glob("*.py") if not path.stem.startswith("_"))
     return sorted(names, key=lambda name: (name != "overview", name))
+
+
+def ints(text: str) -> list[int]:
+    """``"10,50,100"`` -> [10, 50, 100]; empty text -> []."""
+    return [int(part) for part in text.split(",") if part.strip()] if text else []

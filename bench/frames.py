@@ -1,4 +1,4 @@
-"""Query results as plain JSON rows, and the cell-by-cell comparison of two of them."""
+"""Query results as plain JSON rows, and the cell-by-cell comparison of two of them. Pure."""
 
 from __future__ import annotations
 

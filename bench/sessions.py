@@ -1,17 +1,16 @@
-"""Simultaneous sessions against a real server, through Streamlit's own websocket protocol.
-
-The server is ``streamlit run app.py`` on a free port of 127.0.0.1 (no other address is ever
-contacted), with ``IDMAJ_DATA_DIR`` pointing at the bench warehouse. Each light client does
-what the browser does on opening a page: it connects to ``/_stcore/stream`` (subprotocol
+"""A real Streamlit server and browser-like sessions against it, through Streamlit's own
+websocket protocol: what the concurrency part measures and the profiles part profiles. The
+server is ``streamlit run app.py`` on a free port of 127.0.0.1 (no other address is ever
+contacted), with ``IDMAJ_DATA_DIR`` pointing at the bench warehouse. Each light client does what
+the browser does on opening a page: it connects to ``/_stcore/stream`` (subprotocol
 ``streamlit``), sends a ``BackMsg`` whose ``rerun_script`` carries the page's
 ``page_script_hash``, ``page_name`` and query string, and reads ``ForwardMsg`` frames until
-``script_finished`` (a finish "early for rerun" means the script goes on). The time measured
+``script_finished`` (a finish "early for rerun" means the script goes on); the time measured
 runs from opening the connection to that message. An exception element, an error alert,
-``page_not_found``, a compile error, a timeout or a failed connection counts as an error.
-
-All N sessions of a wave start together and stay connected until the last one is done (as N
-people looking at the page); the server's RSS is sampled from /proc/<pid>/status meanwhile.
-Every loop is bounded by a count and a timeout.
+``page_not_found``, a compile error, a timeout or a failed connection counts as an error. All N
+sessions of a wave start together and stay connected until the last one is done (as N people
+looking at the page); the server's RSS is sampled from /proc/<pid>/status meanwhile. Every loop
+is bounded by a count and a timeout. Not pure: it starts and stops servers (by pid).
 """
 
 from __future__ import annotations
@@ -33,8 +32,9 @@ from bench.common import (
     child_env,
     cpu_seconds,
     load_average,
+    peak_rss_mb,
     percentile,
-    proc_status,
+    rss_mb,
 )
 
 HOST = "127.0.0.1"
@@ -79,8 +79,8 @@ class Server:
     def _command(self) -> list[str]:
         script = Path(sys.executable).with_name("streamlit")
         runner = [str(script)] if script.exists() else [sys.executable, "-m", "streamlit"]
-        if self.profile_stats is not None:  # the same server, under bench.profiling
-            runner = [sys.executable, "-m", "bench.profiling", "server"]
+        if self.profile_stats is not None:  # the same server, under cProfile
+            runner = [sys.executable, "-m", "bench.workers.profile", "server"]
             runner += ["--stats", str(self.profile_stats), "--"]
         return [
             *runner,
@@ -136,15 +136,13 @@ class Server:
             self.process.wait(timeout=15)
 
     def rss_mb(self) -> float | None:
-        value = proc_status(self.pid).get("VmRSS")
-        return None if value is None else value / 2**20
+        return rss_mb(self.pid)
 
     def cpu_s(self) -> float:
         return cpu_seconds(self.pid) or 0.0
 
     def peak_rss_mb(self) -> float | None:
-        value = proc_status(self.pid).get("VmHWM")
-        return None if value is None else value / 2**20
+        return peak_rss_mb(self.pid)
 
     def log_tail(self, lines: int = 15) -> str:
         try:
@@ -555,7 +553,7 @@ def static_site(site_dir: Path, sessions: list[int], log=print) -> dict:
                 "p50_s": percentile(times, 50) if times else None,
                 "p95_s": percentile(times, 95) if times else None,
                 "bytes_per_visitor": max((o.get("bytes", 0) for o in outcomes), default=0),
-                "server_rss_mb": (proc_status(server.pid).get("VmRSS") or 0) / 2**20,
+                "server_rss_mb": rss_mb(server.pid) or 0.0,
             }
     finally:
         with contextlib.suppress(ProcessLookupError):

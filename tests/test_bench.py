@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import report
+from bench import parts, regressions
 from bench.common import page_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,8 +70,10 @@ def test_result_describes_the_run_and_the_machine(quick_run):
     assert all(records[table] > 0 for table in ("beneficiary", "placement", "intervention"))
     assert result["warehouses"]["1"]["build_info"]["demo_scale"] == "1"
     markdown = (out / "RESULTS.md").read_text("utf-8")
-    for heading in ("## Machine", "## Targets", "## Queries", "## Pages through AppTest"):
-        assert heading in markdown
+    headings = ["## Machine", "## Targets", "## Warehouses", "## Queries", "## Pages through"]
+    headings += ["## Startup", "## Concurrent sessions", "## Regressions", "## Reproduce"]
+    positions = [markdown.find(heading) for heading in headings]
+    assert -1 not in positions and positions == sorted(positions), positions
     dated = [p for p in (out / "results").glob("*.json") if p.name != "latest.json"]
     assert len(dated) == 1
 
@@ -127,7 +129,7 @@ def test_startup_and_concurrent_sessions_ran_without_errors(quick_run):
     _timing(startup["total"])
     assert (
         all(run["public_snapshot_written"] for run in startup["runs"])
-        or not (REPO / "lib" / "publish.py").exists()
+        or not (REPO / "lib" / "public" / "publish.py").exists()
     )
     default = result["concurrency"]["default"]
     assert default["first_session_problems"] == []
@@ -162,12 +164,23 @@ def test_targets_are_evaluated(quick_run):
 @pytest.mark.slow
 def test_a_slower_median_is_flagged_as_a_regression(quick_run):
     result, _, _ = quick_run
-    assert report.compare_with(None, result)["flagged"] == []
-    assert report.compare_with(result, result)["flagged"] == []
+    assert regressions.compare_with(None, result)["flagged"] == []
+    assert regressions.compare_with(result, result)["flagged"] == []
     before, after = copy.deepcopy(result), copy.deepcopy(result)
     label = next(iter(result["queries"]["1"]["calls"]))
     before["queries"]["1"]["calls"][label]["duckdb"]["median_s"] = 0.010
     after["queries"]["1"]["calls"][label]["duckdb"]["median_s"] = 0.020
-    flagged = report.compare_with(before, after)["flagged"]
+    flagged = regressions.compare_with(before, after)["flagged"]
     assert [f["metric"] for f in flagged] == [f"queries/1/calls/{label}/duckdb/median_s"]
     assert flagged[0]["ratio"] == pytest.approx(2.0)
+
+
+def test_every_part_owns_its_options_run_targets_and_section():
+    names = [part.NAME for part in parts.MEASURED]
+    assert names == ["queries", "apptest", "startup", "concurrency", "profile"]
+    for part in parts.MEASURED:
+        assert part.SCALES in ("all", "top", None), part.NAME
+        for function in ("options", "settle", "run", "targets", "section"):
+            assert callable(getattr(part, function)), (part.NAME, function)
+        assert part.section({"options": {}}) == [], part.NAME
+        assert part.targets({}) == [], part.NAME

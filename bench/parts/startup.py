@@ -1,19 +1,18 @@
-"""Startup on a fresh clone: build the default warehouse, then the first page, from nothing.
-
-The working tree's files (tracked, and untracked ones that are not git-ignored: what a commit
-of this tree would hold) are copied to a temporary folder: no warehouse, no public snapshot,
-no ``__pycache__`` of the app. Then, each in a new Python process of this virtualenv:
-
-1. ``python -m lib.warehouse.build`` (the default scale, 1), timed from outside;
-2. the first AppTest run of app.py (the overview), timed from outside, so that importing
-   Streamlit, pandas, DuckDB and Plotly counts, as it does for the first visitor.
-
-Their sum is the startup time. The installed packages are the virtualenv's (a fresh clone
-installs them once with ``make``; that download is not part of the app's startup).
+"""The startup part: a fresh clone builds the default warehouse and shows its first page, from
+nothing; its target and its section of RESULTS.md. The working tree's files (tracked, and
+untracked ones that are not git-ignored: what a commit of this tree would hold) are copied to a
+temporary folder (no warehouse, no public snapshot, no ``__pycache__`` of the app); then, each in
+a new Python process of this virtualenv and timed from outside, ``python -m lib build`` (the
+default scale, 1) and the first AppTest run of app.py (the overview), so that importing
+Streamlit, pandas, DuckDB and Plotly counts, as it does for the first visitor. Their sum is the
+startup time; the installed packages are the virtualenv's (a fresh clone installs them once with
+``make``; that download is not part of the app's startup).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import REPO_DIR, child_env, summary
+from bench.common import REPO_DIR, Context, child_env, summary, target
+from bench.markdown import sec, table
+
+NAME = KEY = "startup"
+SCALES = None  # it builds its own warehouse in the clone
+TARGET_STARTUP_S = 10.0
 
 STEP_TIMEOUT_S = 180
 FIRST_RUN = """
@@ -85,14 +89,12 @@ def _timed(command: list[str], clone: Path) -> tuple[float, subprocess.Completed
 
 
 def once() -> dict:
-    import json
-
     with tempfile.TemporaryDirectory(prefix="idmaj-fresh-clone-") as folder:
         clone = Path(folder)
         files = copy_tree(clone)
-        build_s, built = _timed([sys.executable, "-m", "lib.warehouse.build"], clone)
-        if built.returncode != 0:
-            raise RuntimeError(f"lib.warehouse.build failed in the clone: {built.stderr[-800:]}")
+        build_s, built = _timed([sys.executable, "-m", "lib", "build"], clone)
+        if built.returncode != 0 or not (clone / "data" / "idmaj.duckdb").exists():
+            raise RuntimeError(f"python -m lib build failed in the clone: {built.stderr[-800:]}")
         first_s, first = _timed([sys.executable, "-c", FIRST_RUN, str(clone / "app.py")], clone)
         if first.returncode != 0:
             raise RuntimeError(f"first AppTest run failed: {first.stderr[-800:]}")
@@ -116,3 +118,65 @@ def measure(repeats: int) -> dict:
         "first_apptest": summary([r["first_apptest_process_s"] for r in runs]),
         "problems": sorted({p for r in runs for p in r["first_apptest_inside"]["exceptions"]}),
     }
+
+
+# --- the part --------------------------------------------------------------------------------
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("startup")
+    group.add_argument("--startup-repeats", type=int)
+
+
+def settle(args: argparse.Namespace) -> None:
+    args.startup_repeats = args.startup_repeats or (1 if args.quick else 3)
+
+
+def run(context: Context) -> None:
+    context.result[KEY] = measure(context.args.startup_repeats)
+
+
+def targets(result: dict) -> list[dict]:
+    startup = result.get(KEY)
+    if not startup:
+        return []
+    median = startup["total"]["median_s"]
+    return [
+        target(
+            "startup",
+            "fresh clone: `python -m lib build` (scale 1) + first AppTest run",
+            f"< {TARGET_STARTUP_S:.0f} s",
+            f"{median:.1f} s",
+            median < TARGET_STARTUP_S and not startup["problems"],
+            f"build {startup['build']['median_s']:.1f} s + first run "
+            f"{startup['first_apptest']['median_s']:.1f} s (median of {startup['total']['n']})",
+            "1",
+        )
+    ]
+
+
+def section(result: dict) -> list[str]:
+    if not result.get(KEY):
+        return []
+    rows = [
+        [
+            i + 1,
+            sec(r["build_s"]),
+            sec(r["first_apptest_process_s"]),
+            sec(r["first_apptest_inside"]["import_s"]),
+            sec(r["first_apptest_inside"]["run_s"]),
+            sec(r["total_s"]),
+        ]
+        for i, r in enumerate(result[KEY]["runs"])
+    ]
+    out = [
+        "## Startup on a fresh clone",
+        "",
+        "The working tree's files copied to a new temporary folder (no warehouse, no public "
+        "snapshot, no bytecode of the app), then `python -m lib build` and a first "
+        "AppTest run of app.py, each in a new process (its first run also writes `data/public/`).",
+        "",
+    ]
+    header = ["Run", "lib build s", "first AppTest process s", "of which import s"]
+    out += table([*header, "of which run s", "Total s"], rows)
+    return out

@@ -1,12 +1,9 @@
-"""Every page rendered through AppTest, cold and warm, in one process per warehouse.
-
-    python -m bench.apptest_worker --pages overview,budgets --cold 5 --warm 10 --out x.json
-
-A run goes through app.py (the router) to the page, as a browser session does. *Cold*: every
+"""Worker: every page rendered through app.py with AppTest, cold and warm, in one process per
+warehouse (``python -m bench.workers.apptest --pages overview,budgets --cold 5 --warm 10 --out
+x.json``). A run goes through the router to the page, as a browser session does. *Cold*: every
 cache of the app emptied first (``lib.warehouse.db.close_all()``: the result cache and the
-connection;
-every ``functools.cache`` of ``lib``: SQL texts, message catalogs, region outlines), then a
-fresh AppTest. *Warm*: the same AppTest run again, caches filled (a user's next rerun).
+connection; every ``functools.cache`` of ``lib``: SQL texts, message catalogs, region outlines),
+then a fresh AppTest. *Warm*: the same AppTest run again, caches filled (a user's next rerun).
 The process's very first run (Python modules still being imported) is reported on its own.
 """
 
@@ -17,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import APP_PATH, ErrorLog, page_files, peak_rss_mb, summary, write_json
+from bench.common import APP_PATH, page_files, peak_rss_mb, summary, write_json
+from bench.workers import ErrorLog
 
 ERRORS = ErrorLog()
 
@@ -113,7 +111,10 @@ def measure(pages: list[str], cold: int, warm: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.workers.apptest",
+        description="Every page through app.py with AppTest, cold and warm; timings as JSON.",
+    )
     parser.add_argument("--pages", help="comma-separated (default: every page)")
     parser.add_argument("--cold", type=int, default=5)
     parser.add_argument("--warm", type=int, default=10)

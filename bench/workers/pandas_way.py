@@ -1,10 +1,9 @@
-"""The same KPIs the way a typical Streamlit dashboard computes them: records in pandas.
-
-Every table is loaded once with ``SELECT * FROM <table>`` into a DataFrame (what a dashboard
-keeps in ``st.cache_resource`` / ``st.cache_data``); each KPI is then a boolean mask and a
-``groupby`` over the record rows, for every filter change. Each function returns the columns
-of the named query of ``lib/warehouse/sql`` it stands for, so the two paths can be compared cell by
-cell.
+"""The same KPIs the way a typical Streamlit dashboard computes them: records in pandas, for the
+query worker's ``pandas`` path. Every table is loaded once with ``SELECT * FROM <table>`` into a
+DataFrame (what a dashboard keeps in ``st.cache_resource`` / ``st.cache_data``); each KPI is
+then a boolean mask and a ``groupby`` over the record rows, for every filter change. Each
+function returns the columns of the named query of ``lib/warehouse/sql`` it stands for, so the
+two paths can be compared cell by cell. Pure but for ``load``, which reads the warehouse.
 """
 
 from __future__ import annotations

@@ -1,17 +1,11 @@
-"""Which queries each page runs, read from the pages themselves.
-
-Two views of the same thing:
-
-- ``static_calls()``: the ``lib.warehouse.queries`` (and ``lib.public.snapshot``) functions each
-file of
-  ``pages/`` calls, read from its syntax tree (what a reader of the page sees);
-- ``capture()``: every named query (with its bound parameters) that a real run of each page
-  sends to ``lib.warehouse.db``, recorded while AppTest runs the page through app.py for each filter
-  scenario. Shared code (the router, the sidebar filters, the footer) is included, as it runs.
-
+"""Worker: which queries each page runs, read from the pages themselves (``python -m
+bench.workers.plan --out plan.json``, ``IDMAJ_DATA_DIR`` a built warehouse). Two views of the
+same thing: ``static_calls()``, the ``lib.warehouse.queries`` (and ``lib.public.snapshot``)
+functions each file of ``pages/`` calls, read from its syntax tree (what a reader of the page
+sees); and ``capture()``, every named query (with its bound parameters) that a real run of each
+page sends to ``lib.warehouse.db``, recorded while AppTest runs the page through app.py for each
+filter scenario, shared code (the router, the sidebar filters, the footer) included as it runs.
 The capture is what the query benchmark replays, so it follows the pages as they change.
-
-    python -m bench.plan --out plan.json   (IDMAJ_DATA_DIR: a built warehouse)
 """
 
 from __future__ import annotations
@@ -22,10 +16,11 @@ import json
 import threading
 from pathlib import Path
 
-from bench.common import APP_PATH, PAGES_DIR, SCENARIOS, ErrorLog, page_files, write_json
+from bench.common import PAGES_DIR, SCENARIOS, page_files, write_json
+from bench.workers import ErrorLog
+from bench.workers.apptest import new_app
 
 QUERY_MODULES = ("queries", "snapshot")
-TIMEOUT_S = 120
 
 
 def static_calls(pages_dir: Path = PAGES_DIR) -> dict[str, list[str]]:
@@ -51,80 +46,106 @@ def _jsonable(params: dict) -> dict:
     return json.loads(json.dumps(params, default=list))
 
 
+class Recorder:
+    """Patches ``lib.warehouse.db.Database`` to note every named query sent (with its bound
+    parameters and the database it went to), once per call whether the cache answers or not."""
+
+    def __init__(self) -> None:
+        from lib.config import get_settings
+        from lib.warehouse import db
+
+        settings = get_settings()
+        self.labels = {
+            settings.warehouse_path.resolve(): "warehouse",
+            (settings.public_dir / "public.duckdb").resolve(): "public",
+        }
+        self.calls: list[dict] = []
+        self.database = db.Database
+        self.original = (db.Database.execute, db.Database.execute_uncached)
+
+    def record(self, database, query_name: str, params: dict) -> None:
+        label = self.labels.get(Path(database.path).resolve(), Path(database.path).name)
+        self.calls.append({"db": label, "name": query_name, "params": _jsonable(params)})
+
+    def install(self) -> None:
+        recorder, inside = self, threading.local()
+        original_execute, original_uncached = self.original
+
+        def execute(self, query_name, **params):
+            recorder.record(self, query_name, params)
+            inside.active = True
+            try:
+                return original_execute(self, query_name, **params)
+            finally:
+                inside.active = False
+
+        def execute_uncached(self, query_name, **params):
+            if not getattr(inside, "active", False):  # a direct call, not one through the cache
+                recorder.record(self, query_name, params)
+            return original_uncached(self, query_name, **params)
+
+        self.database.execute = execute
+        self.database.execute_uncached = execute_uncached
+
+    def remove(self) -> None:
+        self.database.execute, self.database.execute_uncached = self.original
+
+    def take(self) -> tuple[list[dict], int]:
+        """The distinct calls recorded since the last take, and how many calls in all."""
+        unique: list[dict] = []
+        for call in self.calls:
+            if call not in unique:
+                unique.append(call)
+        count, self.calls = len(self.calls), []
+        return unique, count
+
+
+def _view(recorder: Recorder, errors: ErrorLog, page: str, query: dict[str, str]) -> dict:
+    """One AppTest run of ``page`` with ``query`` as its URL parameters, caches emptied first."""
+    from lib.warehouse import db
+
+    db.close_all()
+    recorder.take()
+    at = new_app(page, query)
+    at.run()
+    calls, count = recorder.take()
+    return {
+        "query_params": query,
+        "calls": calls,
+        "calls_including_cache_hits": count,
+        "exceptions": errors.take() or [str(e.value)[:300] for e in at.exception],
+    }
+
+
 def capture(pages: list[str] | None = None, views: list[str] | None = None) -> dict:
     """Run each page for each scenario through AppTest and record the queries sent to
     lib.warehouse.db."""
-    from streamlit.testing.v1 import AppTest
-
-    from lib.config import get_settings
     from lib.warehouse import db
 
-    settings = get_settings()
-    labels = {
-        settings.warehouse_path.resolve(): "warehouse",
-        (settings.public_dir / "public.duckdb").resolve(): "public",
-    }
-    recorded: list[dict] = []
-    inside = threading.local()
-    original_execute = db.Database.execute
-    original_uncached = db.Database.execute_uncached
-
-    def record(database, query_name: str, params: dict) -> None:
-        label = labels.get(Path(database.path).resolve(), Path(database.path).name)
-        recorded.append({"db": label, "name": query_name, "params": _jsonable(params)})
-
-    def execute(self, query_name, **params):
-        record(self, query_name, params)
-        inside.active = True
-        try:
-            return original_execute(self, query_name, **params)
-        finally:
-            inside.active = False
-
-    def execute_uncached(self, query_name, **params):
-        if not getattr(inside, "active", False):  # a direct call, not one through the cache
-            record(self, query_name, params)
-        return original_uncached(self, query_name, **params)
-
-    db.Database.execute = execute
-    db.Database.execute_uncached = execute_uncached
+    recorder = Recorder()
+    recorder.install()
     errors = ErrorLog().install()
     result: dict = {"pages": {}}
     try:
         for page in pages or page_files():
-            scenarios = {}
-            for scenario, query in SCENARIOS.items():
-                if views and scenario not in views:
-                    continue
-                db.close_all()
-                recorded.clear()
-                at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT_S)
-                for key, value in query.items():
-                    at.query_params[key] = value
-                if page != "overview":
-                    at.switch_page(f"pages/{page}.py")
-                at.run()
-                unique: list[dict] = []
-                for call in recorded:
-                    if call not in unique:
-                        unique.append(call)
-                scenarios[scenario] = {
-                    "query_params": query,
-                    "calls": unique,
-                    "calls_including_cache_hits": len(recorded),
-                    "exceptions": errors.take() or [str(e.value)[:300] for e in at.exception],
-                }
+            scenarios = {
+                scenario: _view(recorder, errors, page, query)
+                for scenario, query in SCENARIOS.items()
+                if not views or scenario in views
+            }
             result["pages"][page] = {"file": f"pages/{page}.py", "scenarios": scenarios}
     finally:
-        db.Database.execute = original_execute
-        db.Database.execute_uncached = original_uncached
+        recorder.remove()
         db.close_all()
     result["static_calls"] = static_calls()
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.workers.plan",
+        description="The named queries each page sends, per filter view, captured with AppTest.",
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--pages", help="comma-separated page names (default: every page)")
     parser.add_argument("--views", help=f"comma-separated among {','.join(SCENARIOS)} (all)")

@@ -1,14 +1,12 @@
-"""Where the time goes, measured with cProfile (standard library), in every thread.
-
-Streamlit runs each script run in a thread of its own, and the server's event loop in the
-main thread, so a single ``cProfile.Profile`` sees little. ``ThreadProfiler`` gives each new
-thread its own profile (by wrapping ``threading.Thread.run``) plus one for the calling thread,
-and merges them. Summaries group self time by package (streamlit, plotly, pandas, babel,
-duckdb, protobuf, the app's lib/ and pages/...) and list the heaviest functions.
-
-    python -m bench.profiling apptest --pages overview,public --out x.json   (AppTest runs)
-    python -m bench.profiling server --stats x.prof -- <streamlit run arguments>  (a server;
-        SIGUSR1 clears what was recorded, SIGTERM writes the stats)
+"""Worker: where the time goes, measured with cProfile (standard library) in every thread, for
+AppTest runs (``python -m bench.workers.profile apptest --pages overview,public --out x.json``)
+or a whole server (``python -m bench.workers.profile server --stats x.prof -- <streamlit run
+arguments>``; SIGUSR1 clears what was recorded, SIGTERM writes the stats). Streamlit runs each
+script run in a thread of its own, and the server's event loop in the main thread, so a single
+``cProfile.Profile`` sees little: ``ThreadProfiler`` gives each new thread its own profile (by
+wrapping ``threading.Thread.run``) plus one for the calling thread, and merges them.
+``summarize`` groups self time by package (streamlit, plotly, pandas, babel, duckdb, protobuf,
+the app's lib/ and pages/...) and lists the heaviest functions.
 """
 
 from __future__ import annotations
@@ -195,7 +193,7 @@ def summarize(stats: pstats.Stats, top: int = 25) -> dict:
 
 
 def profile_apptest(pages: list[str], warm: int) -> dict:
-    from bench.apptest_worker import clear_app_caches, new_app
+    from bench.workers.apptest import clear_app_caches, new_app
 
     new_app("overview").run()  # imports done before profiling: they are not a per-run cost
     result = {}
@@ -242,7 +240,10 @@ def serve_profiled(stats_path: Path, streamlit_args: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.workers.profile",
+        description="cProfile, in every thread, of AppTest runs or of a Streamlit server.",
+    )
     sub = parser.add_subparsers(dest="mode", required=True)
     apptest = sub.add_parser("apptest")
     apptest.add_argument("--pages", required=True)

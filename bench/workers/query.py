@@ -1,15 +1,12 @@
-"""One query path in its own process: time every captured query, report peak memory.
-
-    python -m bench.query_worker --engine duckdb|pandas --plan plan.json --repeats N --out x.json
-
-``duckdb``: the app's path, ``lib.warehouse.db`` with ``Database.execute_uncached`` (no result
-cache),
-against the pre-aggregated tables; each call runs once first (kept as ``first_s``, not in the
-statistics: DuckDB reads the blocks into its buffer pool), then ``repeats`` times.
-``pandas``: ``bench.pandas_way``, records loaded with ``SELECT *`` then masked and grouped;
-the first run counts, then ``repeats`` more. Runs go round-robin over all calls so that drift
-hits every query alike. The first result of each call is kept for the comparison. Peak memory
-is this process's VmHWM.
+"""Worker: one query path in its own process, every captured query timed, peak memory read
+(``python -m bench.workers.query --engine duckdb|pandas --plan plan.json --repeats N --out
+x.json``). ``duckdb``: the app's path, ``lib.warehouse.db`` with ``Database.execute_uncached``
+(no result cache) against the pre-aggregated tables; each call runs once first (kept as
+``first_s``, not in the statistics: DuckDB reads the blocks into its buffer pool), then
+``repeats`` times. ``pandas``: ``bench.workers.pandas_way``, records loaded with ``SELECT *``
+then masked and grouped; the first run counts, then ``repeats`` more. Runs go round-robin over
+all calls so that drift hits every query alike. The first result of each call is kept for the
+comparison. Peak memory is this process's VmHWM.
 """
 
 from __future__ import annotations
@@ -97,7 +94,7 @@ def run_duckdb(plan: dict, repeats: int) -> dict:
 def run_pandas(plan: dict, repeats: int, cache_copy: bool = True) -> dict:
     import duckdb
 
-    from bench import pandas_way
+    from bench.workers import pandas_way
     from lib.config import get_settings
 
     baseline = rss_mb()
@@ -140,7 +137,10 @@ def run_pandas(plan: dict, repeats: int, cache_copy: bool = True) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.workers.query",
+        description="Every captured query timed on one path (DuckDB or pandas); peak memory.",
+    )
     parser.add_argument("--engine", choices=("duckdb", "pandas"), required=True)
     parser.add_argument("--plan", type=Path, required=True)
     parser.add_argument("--repeats", type=int, default=10)
