@@ -30,16 +30,19 @@ class Command:
     name: str
     configure: Callable[[argparse.ArgumentParser, str], None]
     run: Callable[[argparse.Namespace, str], int]
+    passthrough: bool = False  # hands every word after its name to another tool, untouched
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, configure: Callable[[argparse.ArgumentParser, str], None]):
+def command(
+    name: str, configure: Callable[[argparse.ArgumentParser, str], None], passthrough=False
+):
     """Register ``run(args, lang) -> exit code`` as ``python -m lib <name>``."""
 
     def register(run: Callable[[argparse.Namespace, str], int]):
-        COMMANDS[name] = Command(name, configure, run)
+        COMMANDS[name] = Command(name, configure, run, passthrough)
         return run
 
     return register
@@ -84,6 +87,93 @@ def publish_snapshot(args: argparse.Namespace, lang: str) -> int:
     from lib.public import publish
 
     say("published", lang, path=publish.publish())
+    return DONE
+
+
+# --- import and roll back --------------------------------------------------------------------
+
+
+def _import_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    from lib.ingest.fields import KINDS
+
+    parser.add_argument("file", type=Path, help=t("cli.help.file", lang))
+    parser.add_argument("--kind", choices=KINDS, default=None, help=t("cli.help.kind", lang))
+    parser.add_argument("--commit", action="store_true", help=t("cli.help.commit", lang))
+    parser.add_argument(
+        "--replace-demo", action="store_true", help=t("cli.help.replace_demo", lang)
+    )
+    parser.add_argument("--user", default=None, help=t("cli.help.user", lang))
+
+
+def _operator(args: argparse.Namespace) -> str:
+    """Who the audit trail names: --user, else the system account, marked as the command line."""
+    return args.user or f"cli:{getpass.getuser()}"
+
+
+def _print_problems(problems, lang: str) -> None:
+    """Each problem as the data officer reads it: errors on stderr, warnings on stdout."""
+    from lib.ingest import report
+
+    for problem in problems:
+        stream = sys.stderr if problem.is_error else sys.stdout
+        print(f"- {report.describe(problem, lang)}", file=stream)
+
+
+@command("import", _import_arguments)
+def import_file(args: argparse.Namespace, lang: str) -> int:
+    from lib.ingest import pipeline, report, transaction
+    from lib.warehouse.db import get_database
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        complain("file_unreadable", lang, path=args.file, reason=error.strerror)
+        return REFUSED
+    database = get_database()
+    parsed = pipeline.parse(data, args.file.name, args.kind, database)
+    _print_problems(parsed.problems, lang)
+    if not parsed.ok:
+        complain("import_refused", lang, errors=len(parsed.errors))
+        return REFUSED
+    kind = report.kind_label(parsed.kind, lang)
+    preview = pipeline.preview(parsed, database, replace_demo=args.replace_demo)
+    print("\n".join(preview.lines(lang)) or t("cli.no_move", lang))
+    if not args.commit:
+        say("import_dry_run", lang, rows=preview.rows_to_add, kind=kind)
+        return DONE
+    try:
+        batch = transaction.commit(parsed, database, _operator(args), args.replace_demo)
+    except report.IngestError as refused:
+        _print_problems(refused.problems, lang)
+        return REFUSED
+    say("import_committed", lang, batch=batch, rows=preview.rows_to_add, kind=kind)
+    return _republished(lang)
+
+
+def _rollback_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("batch", type=int, help=t("cli.help.batch", lang))
+    parser.add_argument("--user", default=None, help=t("cli.help.user", lang))
+
+
+@command("rollback", _rollback_arguments)
+def roll_back(args: argparse.Namespace, lang: str) -> int:
+    from lib.ingest import report, transaction
+    from lib.warehouse.db import get_database
+
+    try:
+        removed = transaction.rollback(args.batch, get_database(), _operator(args))
+    except report.IngestError as refused:
+        _print_problems(refused.problems, lang)
+        return REFUSED
+    say("rolled_back", lang, batch=args.batch, rows=removed)
+    return _republished(lang)
+
+
+def _republished(lang: str) -> int:
+    from lib.public.publish import republish_after_write
+
+    if not republish_after_write():
+        complain("republish_failed", lang)
     return DONE
 
 
@@ -141,10 +231,10 @@ def manage_users(args: argparse.Namespace, lang: str) -> int:
 
 
 def _bench_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
-    parser.add_argument("options", nargs=argparse.REMAINDER, help=t("cli.help.bench", lang))
+    parser.add_argument("options", nargs="*", help=t("cli.help.bench", lang))
 
 
-@command("bench", _bench_arguments)
+@command("bench", _bench_arguments, passthrough=True)
 def run_benchmark(args: argparse.Namespace, lang: str) -> int:
     from bench.cli import main as bench_main  # the benchmark is a developer tool beside lib/
 
@@ -175,10 +265,21 @@ def parser_for(lang: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(argv: list[str], lang: str) -> argparse.Namespace:
+    """The parsed arguments; a pass-through command keeps every word after its name as is."""
+    chosen = next((COMMANDS[word] for word in argv if word in COMMANDS), None)
+    if chosen is None or not chosen.passthrough:
+        return parser_for(lang).parse_args(argv)  # exits 2 with a usage message
+    at = argv.index(chosen.name)
+    args = parser_for(lang).parse_args([*argv[:at], chosen.name])
+    args.options = argv[at + 1 :]
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     lang = _language(argv)
-    args = parser_for(lang).parse_args(argv)  # exits 2 with a usage message on bad arguments
+    args = _parse(argv, lang)
     try:
         get_settings()
     except SettingsError as error:

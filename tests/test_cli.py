@@ -21,7 +21,7 @@ def test_every_command_has_help_in_french(name, capsys):
     with pytest.raises(SystemExit) as done:
         cli.main([name, "--help"])
     assert done.value.code == 0
-    assert "usage: python -m lib" in capsys.readouterr().out
+    assert "usage: python -m " in capsys.readouterr().out
 
 
 def test_help_follows_the_language(capsys):
@@ -98,3 +98,52 @@ def test_python_dash_m_lib_runs_the_command_line():
         [sys.executable, "-m", "lib", "--help"], cwd=REPO, capture_output=True, text=True
     )
     assert done.returncode == 0 and "build" in done.stdout and "users" in done.stdout
+
+
+def _beneficiaries_file(folder: Path, count: int = 3) -> Path:
+    lines = ["Année;Région;Secteur;Sexe;Tranche d'âge;Type d'appui;Montant (MAD)"]
+    lines += [f"2019;Souss-Massa;Services;F;25-34;auto-emploi;{20_000 + i}" for i in range(count)]
+    path = folder / "beneficiaires.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _batches() -> int:
+    return len(db.get_database().execute_uncached("ingest/batches"))
+
+
+def test_import_is_a_dry_run_unless_told_to_commit(fresh_data_dir, capsys):
+    assert cli.main(["build"]) == cli.DONE
+    path = _beneficiaries_file(fresh_data_dir)
+    assert cli.main(["import", str(path)]) == cli.DONE
+    out = capsys.readouterr().out
+    assert "bénéficiaires 2019 : 478 → 481" in out and "--commit" in out
+    assert _batches() == 0
+    assert cli.main(["import", str(path), "--commit", "--user", "amina"]) == cli.DONE
+    assert "n° 1" in capsys.readouterr().out and _batches() == 1
+    assert cli.main(["import", str(path), "--commit"]) == cli.REFUSED  # the same file again
+    assert "déjà" in capsys.readouterr().err
+    assert cli.main(["rollback", "1", "--user", "amina"]) == cli.DONE
+    assert cli.main(["rollback", "99"]) == cli.REFUSED
+    db.close_all()
+
+
+def test_import_refuses_a_bad_or_missing_file(fresh_data_dir, capsys):
+    assert cli.main(["build"]) == cli.DONE
+    bad = fresh_data_dir / "bad.csv"
+    bad.write_text("Année;Région\n2019;Atlantide\n", encoding="utf-8")
+    assert cli.main(["import", str(bad), "--kind", "beneficiaries", "--commit"]) == cli.REFUSED
+    assert "Atlantide" in capsys.readouterr().err
+    assert cli.main(["import", str(fresh_data_dir / "absent.csv")]) == cli.REFUSED
+    assert "absent.csv" in capsys.readouterr().err
+    assert _batches() == 0
+    db.close_all()
+
+
+def test_bench_options_pass_through_untouched(monkeypatch):
+    import bench.cli
+
+    seen = []
+    monkeypatch.setattr(bench.cli, "main", lambda options: seen.append(options) or 0)
+    assert cli.main(["--lang", "en", "bench", "--quick", "--only", "queries"]) == cli.DONE
+    assert seen == [["--quick", "--only", "queries"]]

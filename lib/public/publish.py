@@ -16,6 +16,7 @@ threshold-1 is shown as "< 10", and no hidden cell can be worked back from its t
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
 import zipfile
@@ -31,6 +32,7 @@ from lib.config import Settings, get_settings
 from lib.public import disclosure
 from lib.warehouse.db import Database, create_file, get_database
 
+log = logging.getLogger(__name__)
 TOTAL = "total"
 ZIP_NAME = "idmaj-donnees-ouvertes.zip"
 LICENSE = {
@@ -587,3 +589,14 @@ def ensure_public_snapshot(settings: Settings | None = None) -> Path:
         if not (settings.public_dir / "public.duckdb").exists():
             publish(settings)
     return settings.public_dir
+
+
+def republish_after_write(settings: Settings | None = None) -> bool:
+    """Rewrite data/public/ after an import or a roll back. False when it could not be done
+    (logged): the write stands and the public page keeps its previous snapshot."""
+    try:
+        publish(settings)
+    except Exception:
+        log.exception("the public snapshot could not be written after a write to the warehouse")
+        return False
+    return True

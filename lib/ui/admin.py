@@ -16,7 +16,7 @@ from lib.i18n import current_language, t
 from lib.ingest import pipeline, report, transaction
 from lib.ingest.fields import KINDS
 from lib.ingest.templates import template_csv, template_file_name, template_xlsx
-from lib.public.publish import publish
+from lib.public.publish import republish_after_write
 from lib.ui import session
 from lib.warehouse import queries
 from lib.warehouse.db import get_database
@@ -125,10 +125,7 @@ def rollback(batch_id: int) -> None:
 
 
 def _republish() -> None:
-    try:
-        publish()
-    except Exception:  # the import stands; the public page keeps its previous snapshot
-        log.exception("the public snapshot could not be written after an import")
+    if not republish_after_write():
         st.session_state["admin_publish_failed"] = True
 
 
