@@ -93,15 +93,7 @@ def chart_block(
         st.dataframe(
             tables.display_table(table), hide_index=True, column_config=column_config, height=height
         )
-        st.download_button(
-            t("common.download_csv"),
-            data=csv_bytes(table),
-            file_name=f"idmaj-{file_slug(title)}.csv",
-            mime="text/csv",
-            key=f"download_{key}",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        download(table, title, key)
 
 
 def empty_selection_message() -> None:
@@ -158,6 +150,7 @@ def kpi_tile(kpi, fmt, published: dict, selection) -> None:
 
 
 def download(table: pd.DataFrame, title: str, key: str) -> None:
+    """The raw frame as CSV (escaped against spreadsheet formulas), named after its title."""
     st.download_button(
         t("common.download_csv"),
         data=csv_bytes(table),
