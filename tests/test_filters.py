@@ -3,6 +3,7 @@ read."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,3 +104,10 @@ def test_any_url_gives_a_valid_selection(params):
     assert set(filters.regions) <= set(OPTIONS.regions)
     assert set(filters.sectors) <= set(OPTIONS.sectors)
     assert set(filters.sexes) <= {"F", "M"}
+
+
+@pytest.mark.parametrize("raw", ["²", "¹⁹", "٢٠١٩", "9" * 5000, " 2019x", "2019.0"])
+def test_a_year_that_only_looks_like_digits_is_refused_not_crashed(raw):
+    filters, problems = parse_query_params({"year": raw}, OPTIONS, 2019)
+    assert filters.year == 2019
+    assert [problem.name for problem in problems] == ["year"]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.export import csv_bytes
 from lib.i18n import t
+from lib.warehouse.filters import year_from_text
 
 
 def public_year(years: list[int]) -> int:
@@ -18,8 +19,8 @@ def public_year(years: list[int]) -> int:
         asked = st.query_params.get("year")
         st.session_state["public_year"] = years[0]
         if asked is not None:
-            if asked.isdigit() and int(asked) in years:
-                st.session_state["public_year"] = int(asked)
+            if year_from_text(asked) in years:
+                st.session_state["public_year"] = year_from_text(asked)
             else:
                 st.warning(
                     t(

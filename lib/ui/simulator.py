@@ -15,6 +15,7 @@ from lib.i18n import current_language, t
 from lib.simulator import scenarios
 from lib.simulator.inputs import REGION_CODES, RULES, SECTORS, ScenarioError, ScenarioInputs
 from lib.simulator.reference import default_inputs, reference_mean_grants, reference_sector_mix
+from lib.warehouse import filters as flt
 from lib.warehouse import queries
 
 RULES = RULES
@@ -95,7 +96,7 @@ def first_load(years: tuple[int, ...]) -> None:
     params = st.query_params.to_dict()
     asked = {k: v for k, v in params.items() if k.startswith(URL_KEYS_PREFIXES)}
     year = max(years)
-    if str(asked.get("year", "")).isdigit() and int(asked["year"]) in years:
+    if flt.year_from_text(asked.get("year", "")) in years:
         year = int(asked["year"])
     elif "year" in asked:
         st.session_state["sim_problem"] = t(

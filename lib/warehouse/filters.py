@@ -10,12 +10,16 @@ selection, even a page whose years differ (placements were counted in other year
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 SEXES = ("F", "M")
 URL_KEYS = {"year": "year", "regions": "region", "sectors": "sector", "sexes": "sex"}
 SHADOW = "filters"
+
+
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -66,13 +70,19 @@ def _values(raw: str | list[str] | None) -> list[str]:
     return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
 
 
+def year_from_text(text: object) -> int | None:
+    """A year written as four ASCII digits, else None ("²" and "٢٠١٩" pass str.isdigit)."""
+    text = str(text).strip()
+    return int(text) if _YEAR.fullmatch(text) else None
+
+
 def _parse_year(raw, options: FilterOptions, default: int) -> tuple[int, ParamProblem | None]:
     values = _values(raw)
     if not values:
         return default, None
-    text = values[0]
-    if len(values) == 1 and text.isdigit() and int(text) in options.years:
-        return int(text), None
+    year = year_from_text(values[0]) if len(values) == 1 else None
+    if year in options.years:
+        return year, None
     allowed = ", ".join(str(year) for year in options.years)
     return default, ParamProblem("year", ",".join(values), "filters.bad_year", {"allowed": allowed})
 
