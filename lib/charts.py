@@ -38,6 +38,16 @@ def _layout(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figu
     return fig
 
 
+def with_note(fig: go.Figure, note: str) -> go.Figure:
+    """Draw ``note`` inside the figure, bottom right, so that an exported image keeps it (the
+    demonstration label: a chart that leaves the page alone still says what it shows)."""
+    fig.add_annotation(
+        text=note, xref="paper", yref="paper", x=1, y=0, xanchor="right", yanchor="bottom",
+        showarrow=False, font={"size": 12, "color": "#8a4b00"}, bgcolor="rgba(253,235,208,0.85)",
+    )  # fmt: skip
+    return fig
+
+
 def bar_chart(
     frame: pd.DataFrame,
     x: str,

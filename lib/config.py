@@ -30,6 +30,7 @@ class Settings:
     max_upload_mb: int = 20
     max_upload_rows: int = 200_000
     session_timeout_minutes: int = 30
+    publication_min_days: int = 28  # the public snapshot of real data changes at most this often
 
     @property
     def warehouse_path(self) -> Path:
@@ -96,6 +97,7 @@ _ENV: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "IDMAJ_MAX_UPLOAD_MB": ("max_upload_mb", _integer_at_least(1)),
     "IDMAJ_MAX_UPLOAD_ROWS": ("max_upload_rows", _integer_at_least(1)),
     "IDMAJ_SESSION_TIMEOUT_MINUTES": ("session_timeout_minutes", _integer_at_least(1)),
+    "IDMAJ_PUBLICATION_MIN_DAYS": ("publication_min_days", _integer_at_least(0)),
 }
 
 

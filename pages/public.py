@@ -13,10 +13,14 @@ if not snapshot.available():
     st.stop()
 
 metadata = snapshot.metadata()
+notes = view.notes(metadata, lang)
 demo = metadata.get("demo") == "True"
 blocks.page_header(t("public.title"), t("public.intro"), demo=demo)
+stale = view.stale_notice(snapshot.status(), metadata, lang)
+if stale:
+    st.warning(stale, icon=":material/update_disabled:")
 if demo:
-    st.caption(t("public.demo_note"))
+    st.caption(notes["demo"])
 
 st.subheader(t("public.headline"))
 cards = view.headline_cards(snapshot.table("published_figures"), lang)
@@ -42,24 +46,27 @@ figures = public.public_figures(snapshot.version(), lang, year)
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(figures["map"], config=blocks.PLOTLY_CONFIG)
-    st.caption(t("public.map_legend"))
+    st.caption(notes["map_legend"])
 with right:
     st.dataframe(view.regions_table(regions, year, lang), hide_index=True, height=36 * 14 + 4)
+    st.caption(notes["flags"])
 
 st.subheader(t("public.placements_title"))
 placements = snapshot.table("placements_by_sex")
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["placements"], config=blocks.PLOTLY_CONFIG)
 right.dataframe(view.placements_table(placements, lang), hide_index=True)
+right.caption(notes["flags"])
 
 st.subheader(t("public.interventions_title"))
 types = snapshot.table("interventions_by_type")
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["interventions"], config=blocks.PLOTLY_CONFIG)
 right.dataframe(view.interventions_table(types, lang), hide_index=True)
+right.caption(notes["flags"])
 
 st.subheader(t("public.method_title"))
-st.markdown(t("public.method_text", threshold=metadata.get("threshold", "10")))
+st.markdown(notes["method"])
 if demo:
     st.markdown(t("public.demo_method"))
 

@@ -134,6 +134,19 @@ def figure_duplicates(records: Records) -> Iterator[Problem]:
             seen[folded] = line
 
 
+@rule("published_figures")
+def public_figures_name_their_source(records: Records) -> Iterator[Problem]:
+    """A figure marked as already public says where: a link or a date of publication. Any
+    other figure goes through disclosure control before it is published."""
+    values = records.values
+    rows = zip(values["already_public"], values["source_url"], values["source_date"], strict=True)
+    for line, (public, url, when) in zip(records.lines, rows, strict=True):
+        if public and not url and not when:
+            yield Problem(
+                "ingest.error.public_without_source", **records.where("already_public", line)
+            )
+
+
 @rule("beneficiaries", "placements", "interventions")
 def repeated_block(records: Records) -> Iterator[Problem]:
     """Records have no natural key: identical rows are legitimate (two people with the same

@@ -137,6 +137,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
               ("note", "notes", "remarque", "remarques", "commentaire", "commentaires",
                "observation", "observations"),
               required=False, example=""),
+        Field("already_public", "Déjà public", "boolean",
+              ("deja public", "deja publie", "already public", "already published",
+               "publie par source", "منشور سابقا", "منشور"),
+              required=False, default=False, example="non"),
     ),
 }  # fmt: skip
 

@@ -4,13 +4,17 @@
 
 Writes, into a temporary folder then swapped into place:
 - ``public.duckdb``: only the published tables (no record-level table at all);
-- one CSV and one JSON per table, and ``datapackage.json`` (Frictionless Data Package);
+- one CSV and one JSON per table (each row says its provenance), ``datapackage.json``;
 - ``idmaj-donnees-ouvertes.zip``: the whole data package;
-- ``site/``: a static public page in French and Arabic that opens from the file system.
+- ``site/``: a static public page in French, Arabic and English.
 
-National totals that a source published are shown as published, with their source.
-Every breakdown that no source published goes through ``lib.public.disclosure``: a count from 1 to
-threshold-1 is shown as "< 10", and no hidden cell can be worked back from its table.
+Every number goes through one system (``lib.public.system``): the pattern of hidden numbers is
+chosen for all tables together (``lib.public.suppression``) and audited together
+(``lib.public.audit``). A snapshot is refused, and the previous one kept with a notice saying
+since when it has not been updated, when the warehouse mixes demonstration and imported
+records, when the last snapshot of real data is more recent than the publication calendar
+allows, or when no pattern protects every hidden number. Each attempt is written to the
+``publication`` table, which also remembers what earlier snapshots of real data showed.
 """
 
 from __future__ import annotations
@@ -20,582 +24,402 @@ import logging
 import shutil
 import threading
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 
 from lib.config import Settings, get_settings
-from lib.public import disclosure
-from lib.warehouse.db import Database, create_file, get_database
+from lib.public import render, suppression
+from lib.public.audit import Pattern
+from lib.public.render import Published
+from lib.public.system import SEX_CODES, System, build_system, period_of
+from lib.warehouse.db import Database, create_file, get_database, run_script
 
 log = logging.getLogger(__name__)
-TOTAL = "total"
 ZIP_NAME = "idmaj-donnees-ouvertes.zip"
+STATUS_NAME = "status.json"
 LICENSE = {
     "name": "CC-BY-4.0",
     "title": "Creative Commons Attribution 4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
+DEMO_LABEL = "données de démonstration"
+_publish_lock = threading.Lock()
+
+
+class PublicationRefused(RuntimeError):
+    """The snapshot was not published; ``reason`` is a message key (publish.refused.*)."""
+
+    def __init__(self, reason: str, detail: str = "", **params):
+        self.reason, self.detail, self.params = reason, detail, params
+        super().__init__(f"{reason}: {detail}" if detail else reason)
 
 
 @dataclass(frozen=True)
-class PublicTable:
-    """One published table: its frame and what each column means (for datapackage.json)."""
+class Snapshot:
+    """What one publication writes: the tables, and what it showed of each quantity."""
 
-    name: str
-    title: str
-    description: str
-    frame: pd.DataFrame
+    tables: list[tuple[render.Table, pd.DataFrame]]
+    published: Published
+    metadata: dict
 
-
-class DisclosureError(RuntimeError):
-    """A table failed the disclosure audit: nothing is published."""
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {table.name: frame for table, frame in self.tables}
 
 
-# --- inputs ----------------------------------------------------------------------------------
-
-
-def _inputs(database: Database) -> dict[str, pd.DataFrame]:
-    names = (
-        "publish/beneficiaries",
-        "publish/placements",
-        "publish/interventions",
-        "publish/reference",
-        "dashboard/published_figures",
-    )
-    return {name: database.execute_uncached(name) for name in names}
-
-
-def _reference(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    return frame[frame["kind"] == kind].drop(columns="kind").reset_index(drop=True)
-
-
-# --- protection ------------------------------------------------------------------------------
-
-
-def _flag(protected: disclosure.Protected) -> pd.Series:
-    """'' for a published cell, '< 10' or 's' for a hidden one."""
-    shown = disclosure.publishable_frame(protected)
-    return shown.where(protected.suppressed, "").astype(str)
-
-
-def _checked(protected: disclosure.Protected, what: str) -> disclosure.Protected:
-    problems = disclosure.audit(protected)
-    if problems:
-        raise DisclosureError(f"{what}: {problems[:3]}")
-    return protected
-
-
-def protected_counts(counts: pd.Series, threshold: int, what: str) -> pd.DataFrame:
-    """A series of counts with its total, protected: value (missing if hidden) and flag."""
-    protected = _checked(
-        disclosure.suppress_series(counts.astype("int64"), threshold, total_label=TOTAL), what
-    )
-    if protected.suppressed.loc[TOTAL] and protected.values.loc[TOTAL] >= threshold:
-        # A total of threshold or more is published elsewhere (the national figure): keep it
-        # and hide every other cell instead. A small total stays hidden, as the rule says.
-        protected = _checked(_hide_all_but_total(protected), what)
-    return pd.DataFrame({"value": protected.published(), "flag": _flag(protected)})
-
-
-def _hide_all_but_total(protected: disclosure.Protected) -> disclosure.Protected:
-    suppressed = (protected.values > 0) & (protected.values.index != TOTAL)
-    return disclosure.Protected(
-        values=protected.values,
-        suppressed=suppressed,
-        small=suppressed & False,
-        weights=protected.weights,
-        threshold=protected.threshold,
-        kind=protected.kind,
-        total_label=protected.total_label,
-    )
-
-
-def protected_amounts(amounts: pd.Series, people: pd.Series, threshold: int, what: str):
-    protected = _checked(
-        disclosure.protect_amounts(
-            amounts.astype("float64"), people.astype("int64"), threshold, total_label=TOTAL
-        ),
-        what,
-    )
-    values = protected.published().round().astype("Int64")
-    return pd.DataFrame({"value": values, "flag": _flag(protected)})
-
-
-def _by_category(
-    records: pd.DataFrame,
-    category: str,
-    categories: list,
-    value: str,
-    threshold: int,
-    what: str,
-    years: list[int] | None = None,
-    money: str | None = None,
-) -> pd.DataFrame:
-    """For each year: one protected series over every category (zeros included) plus a total."""
-    rows = []
-    for year in years or sorted(records["year"].unique()):
-        of_year = records[records["year"] == year]
-        counts = of_year.groupby(category)[value].sum().reindex(categories, fill_value=0)
-        table = protected_counts(counts, threshold, f"{what} {year}")
-        table.columns = [value, f"{value}_flag"]
-        if money:
-            amounts = of_year.groupby(category)[money].sum().reindex(categories, fill_value=0)
-            money_table = protected_amounts(amounts, counts, threshold, f"{what} {year} MAD")
-            table[money] = money_table["value"]
-            table[f"{money}_flag"] = money_table["flag"]
-        table = table.reindex([*categories, TOTAL])  # the reference order, total last
-        table.index.name = category
-        rows.append(table.reset_index().assign(year=int(year)))
-    frame = pd.concat(rows, ignore_index=True)
-    frame[category] = frame[category].astype(str)
-    return frame[["year", *[c for c in frame.columns if c != "year"]]]
-
-
-def _with_names(frame: pd.DataFrame, category: str, reference: pd.DataFrame) -> pd.DataFrame:
-    names = reference[["code", "name_fr", "name_ar", "name_en"]].rename(columns={"code": category})
-    named = frame.merge(names, on=category, how="left")
-    for lang, word in (("fr", "Total"), ("ar", "المجموع"), ("en", "Total")):
-        named.loc[named[category] == TOTAL, f"name_{lang}"] = word
-    return named
-
-
-# --- the published tables --------------------------------------------------------------------
-
-
-def _programme_by_year(
-    beneficiaries: pd.DataFrame, figures: pd.DataFrame, threshold: int
-) -> pd.DataFrame:
-    national = beneficiaries.groupby("year")[["beneficiaries", "budget_mad"]].sum().reset_index()
-    national["cost_per_beneficiary"] = (national["budget_mad"] / national["beneficiaries"]).round()
-    # A national total under the threshold (a small real deployment) is hidden like any cell.
-    small = national["beneficiaries"] < threshold
-    national["beneficiaries"] = national["beneficiaries"].astype("Int64").mask(small)
-    national["budget_mad"] = national["budget_mad"].astype("Int64").mask(small)
-    national["cost_per_beneficiary"] = national["cost_per_beneficiary"].mask(small)
-    national["beneficiaries_flag"] = small.map({True: f"< {threshold}", False: ""})
-    published = figures[
-        (figures["scope"] == "national")
-        & figures["indicator"].isin(["programme_budget", "programme_beneficiaries"])
-    ]
-    for indicator, column in (
-        ("programme_budget", "budget"),
-        ("programme_beneficiaries", "beneficiaries"),
-    ):
-        rows = published[published["indicator"] == indicator].copy()
-        rows["year"] = rows["period"].astype(int)
-        rows = rows.rename(
-            columns={
-                "qualifier": f"{column}_qualifier",
-                "source_title": f"{column}_source",
-                "source_url": f"{column}_source_url",
-            }
-        )
-        keep = ["year", f"{column}_qualifier", f"{column}_source", f"{column}_source_url"]
-        national = national.merge(rows[keep], on="year", how="left")
-    return national
-
-
-def _regions_table(beneficiaries, reference, threshold) -> pd.DataFrame:
-    regions = _reference(reference, "region")
-    codes = [str(code) for code in regions["code"]]
-    records = beneficiaries.assign(region_code=beneficiaries["region_code"].astype(str))
-    frame = _by_category(
-        records,
-        "region_code",
-        codes,
-        "beneficiaries",
-        threshold,
-        "beneficiaries by region",
-        money="budget_mad",
-    )
-    frame = _with_names(frame, "region_code", regions.rename(columns={"code": "code"}))
-    populations = regions.assign(region_code=regions["code"])[
-        ["region_code", "extra", "population_2014", "population_2024"]
-    ].rename(columns={"extra": "iso_3166_2"})
-    frame = frame.merge(populations, on="region_code", how="left")
-    rate = frame["beneficiaries"].astype("Float64") / frame["population_2024"] * 100_000
-    frame["rate_per_100k_2024"] = rate.round(2)
-    return frame
-
-
-def _categories_table(records, reference, kind, category, value, threshold, what, money=None):
-    listed = _reference(reference, kind)
-    frame = _by_category(
-        records, category, list(listed["code"]), value, threshold, what, money=money
-    )
-    return _with_names(frame, category, listed)
-
-
-def _sex_table(records, value, threshold, what) -> pd.DataFrame:
-    frame = _by_category(records, "sex", ["F", "M"], value, threshold, what)
-    labels = {
-        "F": ("Femmes", "نساء", "Women"),
-        "M": ("Hommes", "رجال", "Men"),
-        TOTAL: ("Total", "المجموع", "Total"),
-    }
-    for index, lang in enumerate(("fr", "ar", "en")):
-        frame[f"name_{lang}"] = frame["sex"].map(lambda code, i=index: labels[code][i])
-    return frame
-
-
-def _interventions_tables(interventions, reference, threshold):
-    period = f"{interventions['year'].min()}-{interventions['year'].max()}"
-    whole = interventions.assign(year=0)
-    types = _categories_table(
-        whole,
-        reference,
-        "intervention_type",
-        "type_code",
-        "interventions",
-        threshold,
-        "interventions by type",
-    )
-    centres = _reference(reference, "centre").rename(columns={"extra": "region_code"})
-    by_centre = _by_category(
-        whole.assign(centre_id=whole["centre_id"].astype(str)),
-        "centre_id",
-        list(centres["code"]),
-        "interventions",
-        threshold,
-        "interventions by centre",
-    )
-    by_centre = _with_names(by_centre, "centre_id", centres)
-    for frame in (types, by_centre):
-        frame["year"] = period
-        frame.columns = ["period" if c == "year" else c for c in frame.columns]
-    by_year = interventions.groupby("year")["interventions"].sum().reset_index()
-    small = by_year["interventions"].between(1, threshold - 1)
-    by_year["interventions"] = by_year["interventions"].astype("Int64").mask(small)
-    by_year["interventions_flag"] = small.map({True: f"< {threshold}", False: ""})
-    return types, by_centre, by_year
-
-
-class _InterventionTables(NamedTuple):
-    """The three intervention tables: built in one pass, over one period."""
-
-    by_type: pd.DataFrame
-    by_centre: pd.DataFrame
-    by_year: pd.DataFrame
+# --- reading the warehouse --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Sources:
-    """What the public tables are built from: the publish queries' frames and the threshold."""
-
-    beneficiaries: pd.DataFrame
+    beneficiaries: pd.DataFrame  # year, region, sector, sex, beneficiaries, budget_mad, any_demo
     placements: pd.DataFrame
-    reference: pd.DataFrame
+    interventions: pd.DataFrame  # year, centre, type, interventions
     figures: pd.DataFrame
-    threshold: int
-    interventions: _InterventionTables  # built when the sources are read, before other tables
+    reference: pd.DataFrame
+    provenance: pd.DataFrame
 
     @classmethod
-    def read(cls, database: Database, threshold: int) -> _Sources:
-        inputs = _inputs(database)
-        reference = inputs["publish/reference"]
+    def read(cls, database: Database) -> _Sources:
+        def read(name: str) -> pd.DataFrame:
+            return database.execute_uncached(name)
+
+        dims = {"region_code": "region", "sector_code": "sector"}
         return cls(
-            beneficiaries=inputs["publish/beneficiaries"],
-            placements=inputs["publish/placements"],
-            reference=reference,
-            figures=inputs["dashboard/published_figures"],
-            threshold=threshold,
-            interventions=_InterventionTables(
-                *_interventions_tables(inputs["publish/interventions"], reference, threshold)
+            beneficiaries=read("publish/beneficiaries").rename(columns=dims),
+            placements=read("publish/placements").rename(columns=dims),
+            interventions=read("publish/interventions").rename(
+                columns={"type_code": "type", "centre_id": "centre"}
             ),
+            figures=read("dashboard/published_figures"),
+            reference=read("publish/reference"),
+            provenance=read("dashboard/record_provenance"),
         )
 
+    def names(self) -> dict[str, pd.DataFrame]:
+        def of(kind: str) -> pd.DataFrame:
+            listed = self.reference[self.reference["kind"] == kind]
+            return listed.drop(columns="kind").reset_index(drop=True)
 
-def _build_programme_by_year(sources: _Sources) -> pd.DataFrame:
-    return _programme_by_year(sources.beneficiaries, sources.figures, sources.threshold)
+        sexes = pd.DataFrame(
+            [(code, *render.SEX_NAMES[code]) for code in SEX_CODES],
+            columns=["code", "name_fr", "name_ar", "name_en"],
+        )
+        return {"region": of("region"), "sector": of("sector"), "sex": sexes,
+                "type": of("intervention_type"), "centre": of("centre")}  # fmt: skip
+
+    def years(self) -> dict[str, list[int]]:
+        def of(frame: pd.DataFrame) -> list[int]:
+            return sorted(int(year) for year in frame["year"].unique())
+
+        years = of(self.beneficiaries)
+        return {
+            "beneficiaries": years,
+            "budget_mad": years,
+            "placements": of(self.placements),
+            "interventions": of(self.interventions),
+        }
+
+    def grants(self) -> dict:
+        """The usual grant per person, by year: what a reader divides hidden money by."""
+        by_year = self.beneficiaries.groupby("year")[["budget_mad", "beneficiaries"]].sum()
+        by_year = by_year[by_year["beneficiaries"] > 0]
+        grants = (by_year["budget_mad"] / by_year["beneficiaries"]).to_dict()
+        grants = {int(year): float(grant) for year, grant in grants.items()}
+        return {**grants, "default": max(grants.values(), default=1.0)}
+
+    @property
+    def holds_demo(self) -> bool:
+        return bool(self.provenance["demo"].sum() > 0)
+
+    @property
+    def holds_imported(self) -> bool:
+        return bool(self.provenance["imported"].sum() > 0)
 
 
-def _build_beneficiaries_by_region(sources: _Sources) -> pd.DataFrame:
-    return _regions_table(sources.beneficiaries, sources.reference, sources.threshold)
+# --- protecting and rendering -------------------------------------------------------------------
 
 
-def _sector_table(
-    sources: _Sources, records: pd.DataFrame, value: str, money: str | None = None
-) -> pd.DataFrame:
-    """``value`` (and ``money``) of ``records`` per sector and year, in the reference's order."""
-    return _categories_table(
-        records,
-        sources.reference,
-        "sector",
-        "sector_code",
-        value,
-        sources.threshold,
-        f"{value} by sector",
-        money,
+def _earlier_values(database: Database) -> dict:
+    """The last value readers saw of each quantity, over every earlier snapshot of real data."""
+    seen: dict = {}
+    log_frame = database.execute_uncached("publish/publications")
+    published = log_frame[(log_frame["status"] == "published") & ~log_frame["demo"]]
+    for shown in reversed(published["shown"].tolist()):  # oldest first: the newest wins
+        for key, value in json.loads(shown or "[]"):
+            seen[tuple(key)] = value
+    return seen
+
+
+def _totals_match(published: Published) -> bool:
+    """True when every national total of the programme is the figure a source published."""
+    frame = render.programme_by_year(published)
+    sourced = frame[["beneficiaries_source", "budget_source"]].notna()
+    return bool(sourced.all().all())
+
+
+def build_snapshot(database: Database, settings: Settings) -> Snapshot:
+    """The protected tables of one snapshot (nothing written); refused when none is safe."""
+    sources = _Sources.read(database)
+    if sources.holds_demo and sources.holds_imported:
+        raise PublicationRefused("mixed")
+    names, years = sources.names(), sources.years()
+    categories = {dim: [str(code) for code in frame["code"]] for dim, frame in names.items()}
+    system = build_system(sources, categories, years)
+    earlier = {} if sources.holds_demo else _earlier_values(database)
+    threshold = settings.suppression_threshold
+    try:
+        pattern = suppression.protect(system, threshold, sources.grants(), earlier)
+    except suppression.SuppressionFailed as failed:
+        raise PublicationRefused("disclosure", str(failed.finding.key)) from failed
+    period = period_of(years["interventions"])
+    published = Published(
+        system, pattern, names, years, period, sources.figures, sources.holds_demo
     )
+    metadata = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "threshold": threshold,
+        "demo": sources.holds_demo,
+        "provenance": published.provenance,
+        "totals_match_published": _totals_match(published),
+        "period": period,
+        "publication_min_days": settings.publication_min_days,
+    }
+    tables = [(table, table.build(published)) for table in render.TABLES]
+    return Snapshot(tables, published, metadata)
 
 
-def _build_beneficiaries_by_sector(sources: _Sources) -> pd.DataFrame:
-    return _sector_table(sources, sources.beneficiaries, "beneficiaries", money="budget_mad")
-
-
-def _build_beneficiaries_by_sex(sources: _Sources) -> pd.DataFrame:
-    what = "beneficiaries by sex"
-    return _sex_table(sources.beneficiaries, "beneficiaries", sources.threshold, what)
-
-
-def _build_placements_by_sex(sources: _Sources) -> pd.DataFrame:
-    return _sex_table(sources.placements, "placements", sources.threshold, "placements by sex")
-
-
-def _build_placements_by_sector(sources: _Sources) -> pd.DataFrame:
-    return _sector_table(sources, sources.placements, "placements")
-
-
-def _build_placements_by_region(sources: _Sources) -> pd.DataFrame:
-    placements = sources.placements
-    return _categories_table(
-        placements.assign(region_code=placements["region_code"].astype(str)),
-        sources.reference,
-        "region",
-        "region_code",
-        "placements",
-        sources.threshold,
-        "placements by region",
-    )
-
-
-class _Builder(NamedTuple):
-    """One public table: its name, title and description, and the function that builds it."""
-
-    name: str
-    title: str
-    description: str
-    build: Callable[[_Sources], pd.DataFrame]
-
-
-# Every public table, in the order the snapshot and datapackage.json list them.
-_PUBLIC_TABLES: tuple[_Builder, ...] = (
-    _Builder(
-        "published_figures",
-        "Chiffres publiés",
-        "Every figure a source published, with its source, date and quote.",
-        lambda sources: sources.figures,
-    ),
-    _Builder(
-        "programme_by_year",
-        "Programme par année",
-        "National beneficiaries and budget per programme year, as published.",
-        _build_programme_by_year,
-    ),
-    _Builder(
-        "beneficiaries_by_region",
-        "Bénéficiaires par région",
-        "Beneficiaries and budget per region and programme year; small counts suppressed.",
-        _build_beneficiaries_by_region,
-    ),
-    _Builder(
-        "beneficiaries_by_sector",
-        "Bénéficiaires par secteur",
-        "Beneficiaries and budget per sector and programme year; small counts suppressed.",
-        _build_beneficiaries_by_sector,
-    ),
-    _Builder(
-        "beneficiaries_by_sex",
-        "Bénéficiaires par sexe",
-        "Beneficiaries per sex and programme year; small counts suppressed.",
-        _build_beneficiaries_by_sex,
-    ),
-    _Builder(
-        "placements_by_sex",
-        "Placements par sexe",
-        "Placements in partner companies per sex and year.",
-        _build_placements_by_sex,
-    ),
-    _Builder(
-        "placements_by_sector",
-        "Placements par secteur",
-        "Placements per sector and year; small counts suppressed.",
-        _build_placements_by_sector,
-    ),
-    _Builder(
-        "placements_by_region",
-        "Placements par région",
-        "Placements per region and year; small counts suppressed.",
-        _build_placements_by_region,
-    ),
-    _Builder(
-        "interventions_by_year",
-        "Interventions par année",
-        "CAPC interventions per year.",
-        lambda sources: sources.interventions.by_year,
-    ),
-    _Builder(
-        "interventions_by_type",
-        "Interventions par type",
-        "CAPC interventions per type; small counts suppressed.",
-        lambda sources: sources.interventions.by_type,
-    ),
-    _Builder(
-        "interventions_by_centre",
-        "Interventions par centre",
-        "CAPC interventions per centre; small counts suppressed.",
-        lambda sources: sources.interventions.by_centre,
-    ),
-)
-
-
-def public_tables(database: Database, settings: Settings) -> list[PublicTable]:
-    """Every table of the public snapshot, each audited by lib.public.disclosure."""
-    sources = _Sources.read(database, settings.suppression_threshold)
+def shown_values(system: System, pattern: Pattern) -> list:
+    """Every published quantity and its value (JSON-ready): what readers of this snapshot saw."""
     return [
-        PublicTable(builder.name, builder.title, builder.description, builder.build(sources))
-        for builder in _PUBLIC_TABLES
+        [list(key), quantity.value]
+        for key, quantity in system.quantities.items()
+        if key not in pattern.hidden
     ]
 
 
-# --- writing ---------------------------------------------------------------------------------
+# --- the files ----------------------------------------------------------------------------------
 
 _FIELD_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean", "M": "date"}
 
 
 def _field_type(series: pd.Series) -> str:
     kind = getattr(series.dtype, "kind", "O")
-    if str(series.dtype) in ("Int64", "Int32"):
+    if str(series.dtype) in ("Int64", "Int32", "Int16", "Int8"):
         return "integer"
-    if str(series.dtype) in ("Float64",):
+    if str(series.dtype) in ("Float64", "Float32"):
         return "number"
     return _FIELD_TYPES.get(kind, "string")
 
 
-def _datapackage(tables: list[PublicTable], figures: pd.DataFrame, metadata: dict) -> dict:
-    sources = (
-        figures[["source_title", "source_url"]]
-        .drop_duplicates()
-        .rename(columns={"source_title": "title", "source_url": "path"})
-    )
+def _labelled(description: str, metadata: dict) -> str:
+    """A resource's description, saying what its numbers are when they are not real records."""
+    if metadata["demo"]:
+        return (
+            f"{description} DONNÉES DE DÉMONSTRATION ({DEMO_LABEL}): not the foundation's records."
+        )
+    return description
+
+
+def _datapackage(snapshot: Snapshot) -> dict:
+    metadata, figures = snapshot.metadata, snapshot.frames()["published_figures"]
+    sources = figures[["source_title", "source_url"]].drop_duplicates()
+    threshold = metadata["threshold"]
     return {
         "profile": "tabular-data-package",
         "name": "idmaj-open-data",
         "title": "Idmaj — statistiques publiques de la réinsertion des anciens détenus",
-        "description": (
-            "Disclosure-controlled statistics: counts from 1 to "
-            f"{metadata['threshold'] - 1} are shown as '< {metadata['threshold']}', and no "
-            "hidden cell can be worked back from its table. "
-            + (
-                "Breakdowns come from DEMONSTRATION records reconciled with the published "
-                "national totals."
-                if metadata["demo"]
-                else ""
-            )
+        "description": _labelled(
+            f"Disclosure-controlled statistics: counts from 1 to {threshold - 1} are shown as "
+            f"'< {threshold}', other hidden cells as 's'; the hidden cells of all tables, taken "
+            "together with the published figures and earlier snapshots, cannot be worked back.",
+            metadata,
         ),
         "created": metadata["generated_at"],
         "licenses": [LICENSE],
         "sources": [
-            {k: v for k, v in row.items() if isinstance(v, str) and v}
-            for row in sources.to_dict(orient="records")
+            {"title": title, **({"path": url} if isinstance(url, str) and url else {})}
+            for title, url in sources.itertuples(index=False)
         ],
-        "resources": [
-            {
-                "name": table.name,
-                "path": f"{table.name}.csv",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "profile": "tabular-data-resource",
-                "title": table.title,
-                "description": table.description,
-                "schema": {
-                    "fields": [
-                        {"name": column, "type": _field_type(table.frame[column])}
-                        for column in table.frame.columns
-                    ]
-                },
-            }
-            for table in tables
-        ],
+        "resources": [_resource(table, frame, metadata) for table, frame in snapshot.tables],
     }
 
 
-def _write_files(tables: list[PublicTable], folder: Path, package: dict, metadata: dict) -> None:
+def _resource(table: render.Table, frame: pd.DataFrame, metadata: dict) -> dict:
+    return {
+        "name": table.name,
+        "path": f"{table.name}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "profile": "tabular-data-resource",
+        "title": table.title,
+        "description": _labelled(table.description, metadata),
+        "schema": {"fields": [{"name": c, "type": _field_type(frame[c])} for c in frame.columns]},
+    }
+
+
+def _write_files(snapshot: Snapshot, folder: Path) -> None:
+    from lib.export import safe_frame  # files that leave the app never start a formula
+
     def fill(con) -> None:
-        for table in tables:
-            con.register("incoming", table.frame)
+        for table, frame in snapshot.tables:
+            con.register("incoming", frame)
             con.execute(f"CREATE TABLE {table.name} AS SELECT * FROM incoming")
             con.unregister("incoming")
         con.execute("CREATE TABLE metadata (key VARCHAR, value VARCHAR)")
         con.executemany(
             "INSERT INTO metadata VALUES (?, ?)",
-            [(key, str(value)) for key, value in metadata.items()],
+            [(key, str(value)) for key, value in snapshot.metadata.items()],
         )
 
     create_file(folder / "public.duckdb", fill)
-    for table in tables:
-        table.frame.to_csv(folder / f"{table.name}.csv", index=False)
-        table.frame.to_json(
-            folder / f"{table.name}.json",
-            orient="records",
-            force_ascii=False,
-            date_format="iso",
-            indent=1,
-        )
-    (folder / "datapackage.json").write_text(
-        json.dumps(package, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    for table, frame in snapshot.tables:
+        safe = safe_frame(frame)
+        safe.to_csv(folder / f"{table.name}.csv", index=False)
+        safe.to_json(folder / f"{table.name}.json", orient="records", force_ascii=False,
+                     date_format="iso", indent=1)  # fmt: skip
+    package = json.dumps(_datapackage(snapshot), ensure_ascii=False, indent=1)
+    (folder / "datapackage.json").write_text(package, encoding="utf-8")
     with zipfile.ZipFile(folder / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(folder / "datapackage.json", "datapackage.json")
-        for table in tables:
+        for table, _ in snapshot.tables:
             archive.write(folder / f"{table.name}.csv", f"{table.name}.csv")
 
 
-def publish(settings: Settings | None = None) -> Path:
-    """Build data/public/ from the warehouse, atomically; returns the folder."""
+def _swap_in(staging: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --- publishing, or saying why not ------------------------------------------------------------
+
+
+def _record(database: Database, status: str, demo: bool, threshold: int, **fields) -> None:
+    values = {"reason": None, "detail": None, "shown": None, **fields}
+    database.execute_write_fn(
+        lambda cursor: run_script(
+            cursor,
+            "publish/record_publication",
+            attempted_at=datetime.now(UTC).replace(tzinfo=None),
+            status=status,
+            demo=demo,
+            threshold=threshold,
+            **values,
+        )
+    )
+
+
+def _check_calendar(database: Database, settings: Settings, demo: bool) -> None:
+    """Real data is published at most every ``publication_min_days`` days (demo data: always)."""
+    if demo or settings.publication_min_days == 0:
+        return
+    attempts = database.execute_uncached("publish/publications")
+    real = attempts[(attempts["status"] == "published") & ~attempts["demo"]]
+    if real.empty:
+        return
+    next_date = real["attempted_at"].max() + timedelta(days=settings.publication_min_days)
+    if datetime.now(UTC).replace(tzinfo=None) < next_date:
+        raise PublicationRefused("calendar", next_date=next_date.date().isoformat())
+
+
+def _write_snapshot(snapshot: Snapshot, target: Path) -> None:
     from lib.public import site  # the static site needs the published tables first
 
-    settings = settings or get_settings()
-    database = get_database(settings)  # the process's own connection: one config per file
-    tables = public_tables(database, settings)
-    demo = bool(database.execute_uncached("dashboard/record_provenance")["demo"].sum() > 0)
-    metadata = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "threshold": settings.suppression_threshold,
-        "demo": demo,
-    }
-    target = settings.public_dir
     staging = target.with_name(f".{target.name}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        figures = next(t.frame for t in tables if t.name == "published_figures")
-        _write_files(tables, staging, _datapackage(tables, figures, metadata), metadata)
-        site.write_site(staging, {t.name: t.frame for t in tables}, metadata)
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        _write_files(snapshot, staging)
+        site.write_site(staging, snapshot.frames(), snapshot.metadata)
+        _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
-_publish_lock = threading.Lock()
+def publish(settings: Settings | None = None) -> Path:
+    """Write data/public/ from the warehouse, atomically; returns the folder.
+
+    Raises :class:`PublicationRefused` (recorded, and said on the public page and the site)
+    when the snapshot may not be published; the previous snapshot stays in place.
+    """
+    settings = settings or get_settings()
+    database = get_database(settings)  # the process's own connection: one config per file
+    threshold = settings.suppression_threshold
+    with _publish_lock:
+        try:
+            snapshot = build_snapshot(database, settings)
+            _check_calendar(database, settings, snapshot.metadata["demo"])
+        except PublicationRefused as refused:
+            _refused(database, settings, refused)
+            raise
+        _write_snapshot(snapshot, settings.public_dir)
+        shown = shown_values(snapshot.published.system, snapshot.published.pattern)
+        demo = snapshot.metadata["demo"]
+        _record(database, "published", demo, threshold, shown=json.dumps(shown))
+    return settings.public_dir
+
+
+def _refused(database: Database, settings: Settings, refused: PublicationRefused) -> None:
+    demo = bool(database.execute_uncached("dashboard/record_provenance")["demo"].sum() > 0)
+    detail = refused.detail or json.dumps(refused.params)
+    _record(database, "refused", demo, settings.suppression_threshold,
+            reason=refused.reason, detail=detail)  # fmt: skip
+    if refused.reason != "calendar":  # a planned wait is not news; a refusal is
+        write_status(settings.public_dir, {"refused_at": _now_text(), "reason": refused.reason})
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def write_status(public_dir: Path, status: dict) -> None:
+    """Say, beside the snapshot, that a newer one was refused (the page and the site show it)."""
+    if not public_dir.exists():
+        return
+    temporary = public_dir / f".{STATUS_NAME}.tmp"
+    temporary.write_text(json.dumps(status), encoding="utf-8")
+    temporary.replace(public_dir / STATUS_NAME)
+    from lib.public import site
+
+    site.mark_stale(public_dir, status)
+
+
+_attempted: dict[Path, tuple] = {}  # warehouse -> its version when publishing was last tried
 
 
 def ensure_public_snapshot(settings: Settings | None = None) -> Path:
-    """Write data/public/ once when it is missing (the app's first start)."""
+    """Write data/public/ when it is missing (the app's first start). Tried once per version
+    of the warehouse: a refused snapshot is not tried again on every page run."""
     settings = settings or get_settings()
-    with _publish_lock:
-        if not (settings.public_dir / "public.duckdb").exists():
+    if (settings.public_dir / "public.duckdb").exists():
+        return settings.public_dir
+    database = get_database(settings)
+    if _attempted.get(settings.warehouse_path) != database.version:
+        try:
             publish(settings)
+        finally:  # after the attempt: recording a refusal is itself a write
+            _attempted[settings.warehouse_path] = database.version
     return settings.public_dir
 
 
 def republish_after_write(settings: Settings | None = None) -> bool:
-    """Rewrite data/public/ after an import or a roll back. False when it could not be done
-    (logged): the write stands and the public page keeps its previous snapshot."""
+    """After an import or a roll back: demonstration data is published again at once; real data
+    waits for an administrator (a publication calendar). False when a publication failed."""
+    settings = settings or get_settings()
+    provenance = get_database(settings).execute_uncached("dashboard/record_provenance")
+    if provenance["imported"].sum() > 0:
+        return True
     try:
         publish(settings)
+    except PublicationRefused:
+        return False
     except Exception:
         log.exception("the public snapshot could not be written after a write to the warehouse")
         return False

@@ -6,6 +6,8 @@ no warehouse at all.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from lib.config import get_settings
@@ -27,7 +29,7 @@ TABLES = (
 
 
 class SnapshotMissing(RuntimeError):
-    """data/public/ has not been written yet (python -m lib.public.publish)."""
+    """data/public/ has not been written yet (python -m lib publish)."""
 
 
 def available() -> bool:
@@ -52,6 +54,17 @@ def version() -> int:
 def metadata() -> dict[str, str]:
     frame = get_public_database().execute("publish/public_metadata")
     return dict(zip(frame["key"], frame["value"], strict=True))
+
+
+def status() -> dict:
+    """What the publish step said after this snapshot: {} or {"refused_at", "reason"}."""
+    from lib.public.publish import STATUS_NAME
+
+    path = get_settings().public_dir / STATUS_NAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 def zip_path():

@@ -12,7 +12,8 @@ from html import escape
 WIDTH, HEIGHT = 520, 560
 BLUES = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NONE_COLOUR = "#fdf1d8"
-HIDDEN_FILL = "url(#hidden)"
+SMALL_FILL = "url(#small)"  # fewer than t people
+PROTECTING_FILL = "#b0b0b0"  # hidden to protect another cell: any size
 
 
 def _rings(geometry: dict) -> list[list]:
@@ -41,15 +42,23 @@ def colour_for(value: float, maximum: float) -> str:
     return BLUES[step]
 
 
+def _fill(value, flag: str, maximum: float) -> str:
+    if flag:
+        return SMALL_FILL if flag.startswith("<") else PROTECTING_FILL
+    return NONE_COLOUR if value == 0 else colour_for(value, maximum)
+
+
 def region_svg(
     geojson: dict,
     values: dict[int, float | None],
     labels: dict[int, str],
     title: str,
-    hidden_label: str,
+    flags: dict[int, str] | None = None,
 ) -> str:
-    """An SVG map: regions coloured by ``values``; None = hidden by disclosure control (hatched),
-    0 = nobody (sand). ``labels`` is each region's tooltip (name and value)."""
+    """An SVG map: regions coloured by ``values``; hidden ones (None) hatched when their flag is
+    "< t" and grey when "s"; 0 = nobody (sand). ``labels`` is each region's tooltip, which
+    already says what a hidden value means."""
+    flags = flags or {}
     project = _projection(geojson)
     shown = [v for v in values.values() if v]
     maximum = max(shown) if shown else 0
@@ -57,18 +66,12 @@ def region_svg(
     for feature in geojson["features"]:
         code = int(feature["id"])
         value = values.get(code)
-        fill = (
-            HIDDEN_FILL
-            if value is None
-            else NONE_COLOUR
-            if value == 0
-            else colour_for(value, maximum)
-        )
+        fill = _fill(value, flags.get(code, "" if value is not None else "s"), maximum)
         d = " ".join(
             "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in ring)) + " Z"
             for ring in _rings(feature["geometry"])
         )
-        tip = escape(labels.get(code, "") + (f" — {hidden_label}" if value is None else ""))
+        tip = escape(labels.get(code, ""))
         paths.append(
             f'<path d="{d}" fill="{fill}" stroke="#555" stroke-width="0.7">'
             f"<title>{tip}</title></path>"
@@ -76,7 +79,7 @@ def region_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(title)}" class="map">'
-        '<defs><pattern id="hidden" width="6" height="6" patternUnits="userSpaceOnUse" '
+        '<defs><pattern id="small" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/></pattern></defs>'
         + "".join(paths)

@@ -2,7 +2,8 @@
 
 Pure (no streamlit): both ``pages/public.py`` and ``lib/public/site.py`` call these functions on the
 same frames, so the page and the site cannot disagree. Suppressed cells keep their marker
-("< 10", "s") in every table and are missing (never zero) in every chart.
+("< t" for 1 to t-1 people, "s" for a cell hidden to protect another, of any size) in every
+table, tooltip and legend, and are missing (never zero) in every chart.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from lib import charts
 from lib.formatting import format_date, format_money, format_number
 from lib.i18n import t
 
+SMALL_COLOUR = "#e8e0f0"  # hidden, fewer than t people
+PROTECTING_COLOUR = "#a8a8a8"  # hidden to protect another cell, of any size
 HEADLINES = (  # (indicator, scope): the national figures a source published, newest period
     "programme_budget",
     "programme_beneficiaries",
@@ -24,6 +27,50 @@ HEADLINES = (  # (indicator, scope): the national figures a source published, ne
     "placements_in_companies",
     "capc_interventions",
 )
+
+
+def _true(value) -> bool:
+    """A metadata flag, whether it comes from the snapshot (bool) or read back (text)."""
+    return str(value) == "True"
+
+
+def notes(metadata: dict, lang: str) -> dict[str, str]:
+    """The texts that explain a snapshot: its demonstration note, what the markers mean, the
+    method, the map's legend; all driven by the snapshot's own threshold."""
+    threshold = int(metadata["threshold"])
+    params = {"threshold": threshold, "largest": threshold - 1}
+    days = metadata.get("publication_min_days", 28)
+    demo_key = (
+        "public.demo_note"
+        if _true(metadata.get("totals_match_published"))
+        else ("public.demo_note_rescaled")
+    )
+    return {
+        "demo": t(demo_key, lang) if _true(metadata["demo"]) else "",
+        "flags": t("public.flags_note", lang, **params),
+        "method": t("public.method_text", lang, days=days, **params),
+        "map_legend": t("public.map_legend", lang, **params),
+        "legend_small": t("public.legend_small", lang, **params),
+        "legend_protecting": t("public.legend_protecting", lang),
+    }
+
+
+def stale_notice(status: dict, metadata: dict, lang: str) -> str | None:
+    """'Not updated since ...' when a newer snapshot was refused, else None."""
+    if not status.get("refused_at"):
+        return None
+    published = pd.Timestamp(metadata["generated_at"]).date()
+    reason = t(f"publish.refused.{status['reason']}", lang, next_date="")
+    return t("public.stale", lang, date=format_date(published, lang), reason=reason)
+
+
+def demo_label(figure: go.Figure, metadata: dict, lang: str) -> go.Figure:
+    """The demonstration label drawn inside a chart of a demonstration snapshot."""
+    return (
+        charts.with_note(figure, t("common.demo_badge", lang))
+        if _true(metadata["demo"])
+        else figure
+    )
 
 
 @dataclass(frozen=True)
@@ -201,26 +248,31 @@ def interventions_figure(types: pd.DataFrame, lang: str) -> go.Figure:
     )
 
 
-def region_map_inputs(regions: pd.DataFrame, year: int, lang: str):
-    """Values (None where hidden) and tooltips for the maps of the page and the site."""
+def hidden_words(flag: str, name: str, threshold: int, lang: str) -> str:
+    """What a hidden region's tooltip says: fewer than t people, or hidden to protect another
+    cell (which says nothing of its size: it may be large)."""
+    key = "public.tip_small" if flag.startswith("<") else "public.tip_protecting"
+    return t(key, lang, name=name, threshold=threshold)
+
+
+def region_map_inputs(regions: pd.DataFrame, year: int, lang: str, threshold: int):
+    """Values (None where hidden), tooltips and flags for the maps of the page and the site."""
     rows = regions_of_year(regions, year)
-    values = {
-        int(code): (None if flag else float(value))
-        for code, value, flag in zip(
-            rows["region_code"], rows["beneficiaries"], rows["beneficiaries_flag"], strict=True
+    values, labels, flags = {}, {}, {}
+    for code, name, value, flag in zip(
+        rows["region_code"],
+        _name(rows, lang),
+        rows["beneficiaries"],
+        rows["beneficiaries_flag"],
+        strict=True,
+    ):
+        values[int(code)] = None if flag else float(value)
+        flags[int(code)] = flag
+        shown = display_value(value, flag, lang)
+        labels[int(code)] = (
+            hidden_words(flag, name, threshold, lang) if flag else f"{name} : {shown}"
         )
-    }
-    labels = {
-        int(code): f"{name} : {display_value(value, flag, lang)}"
-        for code, name, value, flag in zip(
-            rows["region_code"],
-            _name(rows, lang),
-            rows["beneficiaries"],
-            rows["beneficiaries_flag"],
-            strict=True,
-        )
-    }
-    return values, labels
+    return values, labels, flags
 
 
 def sources(figures: pd.DataFrame) -> list[dict]:
@@ -231,8 +283,9 @@ def sources(figures: pd.DataFrame) -> list[dict]:
     ]
 
 
-def region_map_figure(regions: pd.DataFrame, year: int, lang: str) -> go.Figure:
-    """The public map: regions with a published count in blue, hidden ones grey, none sand."""
+def region_map_figure(regions: pd.DataFrame, year: int, lang: str, threshold: int) -> go.Figure:
+    """The public map: published counts in blue; hidden ones light when fewer than t people,
+    grey when hidden to protect another cell; none in sand."""
     from lib import geo
 
     shown = regions_of_year(regions, year).assign(name=lambda f: f[f"name_{lang}"])
@@ -255,6 +308,15 @@ def region_map_figure(regions: pd.DataFrame, year: int, lang: str) -> go.Figure:
                 t("public.legend_none", lang),
                 charts.NONE_COLOUR,
             ),
-            (shown[~published], t("public.legend_hidden", lang), charts.MUTED_COLOUR),
+            (
+                shown[shown["beneficiaries_flag"].str.startswith("<")],
+                t("public.legend_small", lang, threshold=threshold),
+                SMALL_COLOUR,
+            ),
+            (
+                shown[shown["beneficiaries_flag"] == "s"],
+                t("public.legend_protecting", lang),
+                PROTECTING_COLOUR,
+            ),
         ],
     )

@@ -8,6 +8,8 @@ table (shaped by ``lib.tables``) and the CSV download.
 from __future__ import annotations
 
 import runpy
+import threading
+from contextlib import contextmanager
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,8 +28,24 @@ PLOTLY_CONFIG = {
 }
 
 
-ROUTED = "_routed_by_app"
 APP_PATH = REPO_DIR / "app.py"
+# Whether app.py is routing the run under way. Kept per thread, not in session_state: each run
+# has its thread, and a page that ends with st.stop() must not leave the flag set for the next.
+_routing = threading.local()
+
+
+def is_routed() -> bool:
+    return getattr(_routing, "active", False)
+
+
+@contextmanager
+def routed():
+    """The run that app.py routes to a page (see ``start_page``)."""
+    _routing.active = True
+    try:
+        yield
+    finally:
+        _routing.active = False
 
 
 def lang() -> str:
@@ -43,7 +61,7 @@ def start_page() -> str:
     that mode off, runs app.py in its place within the same run (so a button's click is not
     lost), and stops.
     """
-    if not st.session_state.get(ROUTED):
+    if not is_routed():
         from streamlit.runtime.pages_manager import PagesManager
 
         PagesManager.uses_pages_directory = False

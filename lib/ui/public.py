@@ -42,12 +42,20 @@ def public_figures(version: int, lang: str, year: int | None) -> dict:
     from lib.public import snapshot, view
 
     del version  # part of the cache key only
+    metadata = snapshot.metadata()
+
+    def labelled(figure):
+        return view.demo_label(figure, metadata, lang)
+
     if year is None:
-        return {"trends": view.trend_figures(snapshot.table("programme_by_year"), lang)}
+        trends = view.trend_figures(snapshot.table("programme_by_year"), lang)
+        return {"trends": [labelled(figure) for figure in trends]}
+    regions, threshold = snapshot.table("beneficiaries_by_region"), int(metadata["threshold"])
+    types = snapshot.table("interventions_by_type")
     return {
-        "map": view.region_map_figure(snapshot.table("beneficiaries_by_region"), year, lang),
-        "placements": view.placements_figure(snapshot.table("placements_by_sex"), lang),
-        "interventions": view.interventions_figure(snapshot.table("interventions_by_type"), lang),
+        "map": labelled(view.region_map_figure(regions, year, lang, threshold)),
+        "placements": labelled(view.placements_figure(snapshot.table("placements_by_sex"), lang)),
+        "interventions": labelled(view.interventions_figure(types, lang)),
     }
 
 

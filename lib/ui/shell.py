@@ -6,7 +6,6 @@ Kept out of app.py so the router stays a few lines and this logic can be tested.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +15,7 @@ from lib import auth
 from lib.config import REPO_DIR, SettingsError, get_settings
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, is_rtl, t
 from lib.public.publish import ensure_public_snapshot
-from lib.ui import session
-from lib.ui.blocks import ROUTED
+from lib.ui import blocks, session
 from lib.warehouse import queries
 from lib.warehouse.build import ensure_warehouse
 
@@ -175,14 +173,9 @@ def pages_for_session() -> dict[str, list[st.Page]]:
     return sections
 
 
-@contextmanager
 def routing():
     """Mark the page run as started by app.py (see ``blocks.start_page``)."""
-    st.session_state[ROUTED] = True
-    try:
-        yield
-    finally:
-        st.session_state[ROUTED] = False
+    return blocks.routed()
 
 
 def sidebar_footer() -> None:

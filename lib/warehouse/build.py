@@ -17,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from lib.config import Settings, get_settings
-from lib.warehouse import demo
-from lib.warehouse.db import create_file, run_script
+from lib.warehouse import demo, migrate
+from lib.warehouse.db import create_file, get_database, run_script
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
 RECORD_TABLES = ("beneficiary", "placement", "intervention")
 
 _build_lock = threading.Lock()
+_migrated: set[Path] = set()  # warehouses this process has brought up to date
 
 
 def _insert_records(con, records: dict[str, pd.DataFrame]) -> None:
@@ -66,6 +67,7 @@ def build(
             run_script(con, "build/load_seed", seed_dir=str(settings.seed_dir))
             _insert_records(con, records)
             run_script(con, "build/refresh_aggregates")
+            run_script(con, "build/record_migrations", names=migrate.names())
             _write_build_info(con, scale, seed)
 
         create_file(temporary, fill)
@@ -82,4 +84,7 @@ def ensure_warehouse(settings: Settings | None = None) -> Path:
     with _build_lock:
         if not settings.warehouse_path.exists():
             build(settings)
+        elif settings.warehouse_path not in _migrated:
+            migrate.migrate(get_database(settings))  # an older warehouse: bring it up to date
+            _migrated.add(settings.warehouse_path)
     return settings.warehouse_path

@@ -51,7 +51,8 @@ CREATE TABLE published_figure (
     source_url   VARCHAR,
     source_date  DATE,
     quote        VARCHAR,
-    note         VARCHAR
+    note         VARCHAR,
+    already_public BOOLEAN NOT NULL DEFAULT false  -- published by its source: shown as it is
 );
 
 -- One import of records: the audit trail (lib.ingest). Demo records have batch_id NULL.
@@ -120,6 +121,26 @@ CREATE TABLE scenario (
 );
 
 -- What the build wrote: seed, generator version, scale; read by the app to key its caches.
+-- Every attempt to publish the public snapshot: when, whether it was published, and why not.
+-- ``shown`` holds each quantity's published value (JSON), so that the next snapshot of real data
+-- does not let a small change be read off by comparing the two (lib.public.suppression).
+CREATE TABLE publication (
+    publication_id INTEGER PRIMARY KEY,
+    attempted_at   TIMESTAMP NOT NULL,
+    status         VARCHAR NOT NULL CHECK (status IN ('published', 'refused')),
+    reason         VARCHAR,  -- an i18n key (publish.refused.*) when refused
+    detail         VARCHAR,  -- what the audit found, in words (never a hidden value)
+    demo           BOOLEAN NOT NULL,
+    threshold      INTEGER NOT NULL,
+    shown          VARCHAR  -- JSON: [[key, value], ...] of the published quantities
+);
+
+-- Schema changes applied to this file (lib.warehouse.migrate); a new build has them all.
+CREATE TABLE schema_migration (
+    name       VARCHAR PRIMARY KEY,
+    applied_at TIMESTAMP NOT NULL
+);
+
 CREATE TABLE build_info (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL

@@ -23,13 +23,12 @@ TITLES = {
 @pytest.fixture
 def guard_calls(monkeypatch) -> list[tuple[bool, bool | None]]:
     """(routed by app.py?, pages-directory mode?) at each call of blocks.start_page."""
-    import streamlit as st
 
     calls = []
     original = blocks.start_page
 
     def spy():
-        calls.append((bool(st.session_state.get(blocks.ROUTED)), PagesManager.uses_pages_directory))
+        calls.append((blocks.is_routed(), PagesManager.uses_pages_directory))
         return original()
 
     monkeypatch.setattr(blocks, "start_page", spy)
@@ -50,9 +49,8 @@ def test_switch_page_opens_every_page_through_app_py(guard_calls):
         # app.py. Whatever the path, the call that renders is the one app.py routed.
         assert guard_calls[-1] == (True, False), page
         assert set(guard_calls[:-1]) <= {(False, True)}, page
-        # app.py ran around the page: its sidebar footer is there, its routing flag reset.
+        # app.py ran around the page: its sidebar footer is there.
         assert fr("common.demo_footer") in texts(at.sidebar.caption), page
-        assert at.session_state[blocks.ROUTED] is False
 
 
 @pytest.mark.parametrize("page", [page for page in PAGES if page != "overview"])
@@ -81,13 +79,12 @@ def test_a_page_run_as_the_main_script_never_renders_unrouted(guard_calls, monke
     its own choosing, or rerun the script, which AppTest can only end at its timeout), the
     page's content must not be drawn outside app.py's routing.
     """
-    import streamlit as st
 
     content_calls: list[tuple[str, bool]] = []
 
     def spy(name, original):
         def wrapper(*args, **kwargs):
-            content_calls.append((name, bool(st.session_state.get(blocks.ROUTED))))
+            content_calls.append((name, blocks.is_routed()))
             return original(*args, **kwargs)
 
         return wrapper

@@ -16,6 +16,6 @@ FROM read_csv($seed_dir || '/capc_centres.csv', header = true, auto_detect = tru
 
 INSERT INTO published_figure
 SELECT row_number() OVER () AS figure_id, indicator, value, unit, qualifier, CAST(period AS VARCHAR),
-       scope, source_title, source_url, source_date, quote, note
+       scope, source_title, source_url, source_date, quote, note, true AS already_public
 FROM read_csv($seed_dir || '/published_figures.csv', header = true, all_varchar = false,
               types = {'period': 'VARCHAR', 'value': 'DOUBLE', 'source_date': 'DATE'});

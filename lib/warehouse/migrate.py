@@ -1,0 +1,37 @@
+"""Bring an existing warehouse up to the current schema, without losing a record.
+
+``schema.sql`` describes a new warehouse; each later change is also a file of
+``sql/migrations/`` (``001_...sql``), applied to older warehouses in order, each once and in
+its own transaction, and recorded in ``schema_migration``. A new build records them all as
+applied. The app migrates at start (``build.ensure_warehouse``), so an imported warehouse
+survives an upgrade. Pure: no streamlit.
+"""
+
+from __future__ import annotations
+
+from lib.warehouse.db import SQL_DIR, Database, fetch, run_script
+
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+
+
+def names() -> list[str]:
+    """Every migration, in the order it must be applied."""
+    return sorted(path.stem for path in MIGRATIONS_DIR.glob("*.sql"))
+
+
+def _apply(name: str):
+    def write(cursor) -> None:
+        run_script(cursor, f"migrations/{name}")
+        run_script(cursor, "build/record_migration", name=name)
+
+    return write
+
+
+def migrate(database: Database) -> list[str]:
+    """Apply the migrations this warehouse lacks; returns their names."""
+    database.execute_write_fn(lambda cursor: run_script(cursor, "build/ensure_migration_table"))
+    applied = set(database.execute_fn(lambda c: fetch(c, "build/applied_migrations"))["name"])
+    missing = [name for name in names() if name not in applied]
+    for name in missing:
+        database.execute_write_fn(_apply(name))
+    return missing

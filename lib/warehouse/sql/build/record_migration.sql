@@ -1,0 +1,2 @@
+-- One schema change applied.
+INSERT INTO schema_migration VALUES ($name, now()::TIMESTAMP);
