@@ -53,3 +53,6 @@ if upload is not None:
 
 st.subheader(t("admin.step_history"))
 admin.history()
+
+st.subheader(t("admin.step_publish"))
+admin.publication()

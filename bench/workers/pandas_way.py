@@ -263,7 +263,7 @@ def record_provenance(f: Frames) -> pd.DataFrame:
 
 def published_figures(f: Frames) -> pd.DataFrame:
     columns = ["figure_id", "indicator", "value", "unit", "qualifier", "period", "scope"]
-    columns += ["source_title", "source_url", "source_date", "quote", "note"]
+    columns += ["source_title", "source_url", "source_date", "quote", "note", "already_public"]
     return f["published_figure"][columns].sort_values(["indicator", "period", "scope"])
 
 

@@ -7,13 +7,14 @@ snapshots. For each hidden quantity the audit minimises and maximises it over ev
 reader knows, across all tables at once (integer programming with HiGHS through scipy, as
 tau-ARGUS audits tables), and compares that interval with the one the standard requires:
 
-- a hidden count is never pinned down (its interval holds two values at least);
-- a small count (1 to t-1) stays anywhere in 1..t-1;
-- a count that moved by 1 to t-1 since a value readers know stays anywhere within t-1 of it,
-  so that two snapshots do not give away the people who came or went;
-- money beside a hidden count covers what 1 to t-1 people would receive at the usual grant
-  (and, when the count moved, what t-1 people more or fewer would), so that dividing it by
-  the grant does not estimate the count.
+- a hidden count is never pinned down (its range holds two values at least);
+- a small count (1 to t-1) keeps a range as wide as 1..t-1: under a "< t" marker, all of
+  1..t-1 (zeros are published, so k hidden cells of one total tell that it is at least k:
+  that is a bound the structure gives, not a narrowing of any cell's range);
+- a count that moved by 1 to t-1 since a value readers know keeps a range t-1 wide, so that
+  two snapshots do not give away the people who came or went;
+- money beside a hidden count keeps a range as wide as what those people would receive at
+  the usual grant, so that dividing it by the grant does not estimate the count.
 
 Pure: numbers in, findings out.
 """
@@ -28,6 +29,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from lib.public.system import Key, System
 
+NO_BOUND = 1e12  # above any count or amount the snapshot holds
 EXACT = 0.5  # an interval narrower than this pins a value down (money is rounded to 1 MAD)
 
 
@@ -63,7 +65,7 @@ class Finding:
     key: Key
     low: float  # what a reader can work out: the value lies in [low, high]
     high: float
-    needed: tuple[float, float]  # the interval the standard requires a reader not to narrow
+    needed: float  # how wide the standard requires the reader's range to stay
     beside: Key | None = None  # a published twin (money beside a hidden count) gives it away
 
     def __str__(self) -> str:
@@ -101,7 +103,9 @@ class Program:
             right.append(constant)
         self.constraints = [LinearConstraint(np.array(rows), right, right)] if rows else []
         low, high = zip(*(_bounds(system, pattern, key) for key in self.keys), strict=True)
-        self.bounds = Bounds(np.array(low), np.array(high))
+        # No bound is written as a very large one: HiGHS then never answers "unbounded or
+        # infeasible", and a maximum that reaches it means "no bound" to the reader.
+        self.bounds = Bounds(np.array(low), np.minimum(np.array(high), NO_BOUND))
         counts = [system.quantities[key].kind == "count" for key in self.keys]
         self.integrality = np.array(counts, dtype=int)
 
@@ -116,38 +120,37 @@ class Program:
             bounds=self.bounds,
             options={"presolve": True},
         )
-        if result.status == 3:  # unbounded: the reader learns no bound
-            return -sign * math.inf
         if result.x is None:
             raise ValueError(f"the published numbers contradict each other around {key}")
-        return float(result.x[self.keys.index(key)])
+        value = float(result.x[self.keys.index(key)])
+        return math.inf if value >= NO_BOUND * 0.999 else value
 
 
-def required(system: System, pattern: Pattern, key: Key, grant: float) -> tuple[float, float]:
-    """The interval the standard requires for a hidden quantity (empty when only 'not exact')."""
+def required_width(system: System, pattern: Pattern, key: Key, grant: float) -> float:
+    """How wide the range a reader can work out for a hidden quantity must stay.
+
+    A count of 1 to t-1 people keeps a range as wide as 1..t-1 (under a "< t" marker, whose
+    bounds are 1 and t-1, that is all of 1..t-1); a count that moved by 1 to t-1 since readers
+    last saw it keeps a range of t-1 around it, so the change cannot be told; money keeps what
+    those people would receive at the usual grant; anything else only has to stay unpinned.
+    """
     t = pattern.threshold
     quantity = system.quantities[key]
-    if quantity.kind == "count":
-        small, changed = key in pattern.small, pattern.changed.get(key)
-        scale, floor = 1.0, 1.0
-    else:
-        small, changed = quantity.twin in pattern.small, pattern.changed.get(key)
-        scale, floor = grant, 0.0
-    low, high = math.inf, -math.inf
-    if small:
-        low, high = scale, scale * (t - 1)
-    if changed is not None:
-        low = min(low, max(floor, changed - scale * (t - 1)))
-        high = max(high, changed + scale * (t - 1))
-    return low, high
+    count = key if quantity.kind == "count" else quantity.twin
+    scale = 1.0 if quantity.kind == "count" else grant
+    width = EXACT
+    if count in pattern.small:
+        width = max(width, scale * (t - 2))
+    if key in pattern.changed or count in pattern.changed:
+        width = max(width, scale * (t - 1))
+    return width
 
 
 def audit_key(program: Program, system, pattern, key: Key, grant: float) -> Finding | None:
     low, high = program.extreme(key, 1.0), program.extreme(key, -1.0)
-    need_low, need_high = required(system, pattern, key, grant)
-    exact = high - low < EXACT
-    if exact or low > need_low + 1e-6 or high < need_high - 1e-6:
-        return Finding(key, low, high, (need_low, need_high))
+    needed = required_width(system, pattern, key, grant)
+    if high - low < needed - 1e-6 or high - low < EXACT:
+        return Finding(key, low, high, needed)
     return None
 
 
@@ -164,7 +167,7 @@ def audit_component(system, pattern, component: set[Key], grants: dict) -> list[
 def money_beside_hidden_counts(system: System, pattern: Pattern) -> list[Finding]:
     """Published money (or a count) whose twin is hidden: dividing by the grant gives it back."""
     return [
-        Finding(q.twin, math.nan, math.nan, (math.nan, math.nan), beside=key)
+        Finding(q.twin, math.nan, math.nan, math.nan, beside=key)
         for key, q in system.quantities.items()
         if key not in pattern.hidden and q.twin in pattern.hidden
     ]

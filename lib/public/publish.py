@@ -366,6 +366,40 @@ def publish(settings: Settings | None = None) -> Path:
     return settings.public_dir
 
 
+@dataclass(frozen=True)
+class PublicationStatus:
+    """What the data administration page says about the public snapshot."""
+
+    published_at: datetime | None  # the snapshot in place
+    demo: bool | None
+    refused_at: datetime | None  # the last attempt, when it was refused
+    reason: str | None
+    params: dict
+    imports_since: bool  # the warehouse changed since the snapshot in place
+
+
+def publication_status(settings: Settings | None = None) -> PublicationStatus:
+    settings = settings or get_settings()
+    attempts = get_database(settings).execute_uncached("publish/publications")
+    done = attempts[attempts["status"] == "published"]
+    last = attempts.iloc[0] if len(attempts) else None
+    refused = last is not None and last["status"] == "refused"
+    params = json.loads(last["detail"]) if refused and last["reason"] == "calendar" else {}
+    batches = get_database(settings).execute_uncached("ingest/batches")
+    newest_batch = batches["imported_at"].max() if len(batches) else None
+    published_at = done["attempted_at"].iloc[0] if len(done) else None
+    return PublicationStatus(
+        published_at=published_at,
+        demo=bool(done["demo"].iloc[0]) if len(done) else None,
+        refused_at=last["attempted_at"] if refused else None,
+        reason=last["reason"] if refused else None,
+        params=params,
+        imports_since=bool(
+            newest_batch is not None and (published_at is None or newest_batch > published_at)
+        ),
+    )
+
+
 def _refused(database: Database, settings: Settings, refused: PublicationRefused) -> None:
     demo = bool(database.execute_uncached("dashboard/record_provenance")["demo"].sum() > 0)
     detail = refused.detail or json.dumps(refused.params)

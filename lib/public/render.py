@@ -83,7 +83,9 @@ def _by_year(published: Published, measure: str, dim: str, money: str | None = N
             {"year": int(year), **c, **{k: v for k, v in a.items() if k != dim}}
             for c, a in zip(counts, amounts, strict=True)
         ]
-    frame = pd.DataFrame(rows)
+    columns = ["year", dim, measure, f"{measure}_flag"]
+    columns += [money, f"{money}_flag"] if money else []
+    frame = pd.DataFrame(rows, columns=columns)
     for column in (measure, money):
         if column:
             frame[column] = frame[column].astype("Int64")
@@ -134,7 +136,10 @@ def placements_by_region(published: Published) -> pd.DataFrame:
 
 
 def _over_period(published: Published, dim: str, column: str) -> pd.DataFrame:
-    frame = pd.DataFrame(_cells(published, "interventions", published.period, dim))
+    rows = _cells(published, "interventions", published.period, dim)
+    if not published.years["interventions"]:
+        rows = []  # no intervention at all: nothing to publish, not a table of zeros
+    frame = pd.DataFrame(rows, columns=[dim, "interventions", "interventions_flag"])
     frame["interventions"] = frame["interventions"].astype("Int64")
     frame.insert(0, "period", published.period)
     return _finish(frame, published, column, dim)

@@ -40,7 +40,8 @@ def primary(system: System, threshold: int, earlier: dict[Key, float]) -> Patter
             pattern.small.add(key)
             _hide_with_twin(system, pattern, key)
         before = earlier.get(key)
-        if before is not None and 1 <= abs(quantity.value - before) <= threshold - 1:
+        moved = before is not None and 1 <= abs(quantity.value - before) <= threshold - 1
+        if moved and quantity.value > 0:  # zeros are published: a hidden count is at least 1
             pattern.changed[key] = before
             _hide_with_twin(system, pattern, key)
     for key, quantity in system.quantities.items():

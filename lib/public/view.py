@@ -185,6 +185,8 @@ def regions_table(regions: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
 
 def placements_by_year(placements: pd.DataFrame) -> pd.DataFrame:
     """year, women, men, total (missing where suppressed): for the chart."""
+    if placements.empty:
+        return pd.DataFrame(columns=["year", "women", "men", "total"])
     wide = placements.pivot_table(index="year", columns="sex", values="placements", aggfunc="first")
     wide = wide.reindex(columns=["F", "M", "total"])  # a hidden sex is missing, not absent
     return wide.rename(columns={"F": "women", "M": "men"}).reset_index()
@@ -239,7 +241,7 @@ def interventions_figure(types: pd.DataFrame, lang: str) -> go.Figure:
         rows,
         "name",
         "interventions",
-        t("public.chart_interventions", lang, period=rows["period"].iloc[0]),
+        t("public.chart_interventions", lang, period=next(iter(rows["period"]), "")),
         t("common.type", lang),
         t("common.interventions", lang),
         lang,

@@ -11,12 +11,17 @@ import logging
 
 import streamlit as st
 
-from lib.formatting import format_number
+from lib.formatting import format_date, format_number
 from lib.i18n import current_language, t
 from lib.ingest import pipeline, report, transaction
 from lib.ingest.fields import KINDS
 from lib.ingest.templates import template_csv, template_file_name, template_xlsx
-from lib.public.publish import republish_after_write
+from lib.public.publish import (
+    PublicationRefused,
+    publication_status,
+    publish,
+    republish_after_write,
+)
 from lib.ui import session
 from lib.warehouse import queries
 from lib.warehouse.db import get_database
@@ -127,6 +132,34 @@ def rollback(batch_id: int) -> None:
 def _republish() -> None:
     if not republish_after_write():
         st.session_state["admin_publish_failed"] = True
+
+
+def publication() -> None:
+    """The public snapshot: when it was published, why the last attempt was refused, and a
+    button to publish now (real data follows a publication calendar)."""
+    lang = current_language()
+    status = publication_status()
+    if status.published_at is None:
+        st.caption(t("admin.publish_never"))
+    else:
+        kind = t("admin.publish_demo" if status.demo else "admin.publish_real")
+        when = format_date(status.published_at.date(), lang)
+        st.caption(t("admin.published_at", date=when, kind=kind))
+    if status.reason:
+        reason = t(f"publish.refused.{status.reason}", **{"next_date": "", **status.params})
+        when = format_date(status.refused_at.date(), lang)
+        show = st.info if status.reason == "calendar" else st.error
+        show(t("admin.publish_refused", date=when, reason=reason), icon=":material/public_off:")
+    if status.imports_since:
+        st.caption(t("admin.publish_pending"))
+    if st.button(t("admin.publish_now"), key="admin_publish", icon=":material/publish:"):
+        try:
+            publish()
+        except PublicationRefused:
+            pass  # recorded: the message above says why on the rerun
+        else:
+            st.session_state["admin_notice"] = t("admin.published_ok")
+        st.rerun()
 
 
 def history() -> None:

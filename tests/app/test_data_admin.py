@@ -114,3 +114,42 @@ def test_templates_can_be_downloaded(writable):
     at = _open_admin()
     keys = {button.key for button in at.get("download_button")}
     assert {"template_xlsx_beneficiaries", "template_csv_published_figures"} <= keys
+
+
+def _signed_in_officer(tmp_path) -> AppTest:
+    secrets = tmp_path / "secrets.toml"
+    auth.add_user("karim", "gestion", PASSWORD, secrets)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets.update(tomllib.loads(secrets.read_text(encoding="utf-8")))
+    at.run()
+    at.switch_page("pages/login.py").run()
+    at.text_input(key="sign_in_name").input("karim")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.form_submit_button[0].click().run()
+    return at.switch_page("pages/data_admin.py").run()
+
+
+def test_a_mixed_warehouse_is_not_published_and_the_page_says_why(writable, tmp_path):
+    at = _open_admin()
+    at.file_uploader(key="admin_upload").upload("bons.csv", GOOD, "text/csv").run()
+    at.button(key="admin_commit").click().run()  # demo data kept: demo and real records mixed
+    at = _signed_in_officer(tmp_path)
+    at.button(key="admin_publish").click().run()
+    assert not at.exception
+    said = " ".join(e.value for e in at.error)
+    assert "mêle données de démonstration et dossiers importés" in said
+    assert any("démonstration" in c.value for c in at.caption)  # the snapshot in place
+
+
+def test_real_data_is_published_by_the_button_then_waits_for_the_calendar(writable, tmp_path):
+    at = _open_admin()
+    at.file_uploader(key="admin_upload").upload("bons.csv", GOOD, "text/csv").run()
+    at.checkbox(key="admin_replace_demo").check().run()
+    at.checkbox(key="admin_confirm_replace").check().run()
+    at.button(key="admin_commit").click().run()
+    at = _signed_in_officer(tmp_path)
+    at.button(key="admin_publish").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("données réelles" in c.value for c in at.caption)
+    at.button(key="admin_publish").click().run()
+    assert any("trop récente" in i.value for i in at.info)
