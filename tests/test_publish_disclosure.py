@@ -365,3 +365,38 @@ def test_random_small_warehouses_publish_nothing_that_can_be_worked_back(
 
 def test_publish_module_says_what_it_refuses(tmp_path):
     assert publish_module.PublicationRefused("mixed").reason == "mixed"
+
+
+def test_one_real_record_imported_into_the_demo_is_never_published(tmp_path):
+    """Finding 6: the demo is public and deterministic; a snapshot of demo plus one real person
+    would give that person away by difference. The mixed warehouse is not published at all."""
+    settings = get_settings(data_dir=tmp_path, publication_min_days=0)
+    build(settings)
+    before = publish(settings)
+    files = {p.name: p.read_bytes() for p in before.glob("*.csv")}
+    database = db.get_database(settings)
+    row = "Année;Région;Secteur;Sexe;Tranche d'âge;Type d'appui;Montant (MAD)\n"
+    row += "2019;Dakhla-Oued Ed-Dahab;Services;F;25-34;auto-emploi;30000\n"
+    parsed = pipeline.parse(row.encode(), "une.csv", "beneficiaries", database)
+    transaction.commit(parsed, database, "amina")  # the demonstration data kept
+    assert publish_module.republish_after_write(settings)  # imported records: it waits
+    with pytest.raises(PublicationRefused):
+        publish(settings)
+    db.close_all()
+    assert {p.name: p.read_bytes() for p in before.glob("*.csv")} == files
+
+
+def test_the_public_page_speaks_of_the_configured_threshold(tmp_path, monkeypatch):
+    people = _people(2019, 6, 60) + _people(2019, 1, 15) + _people(2019, 9, 30)
+    published(tmp_path, records(people), threshold=20)
+    monkeypatch.setenv("IDMAJ_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("IDMAJ_MODE", "public")
+    db.close_all()
+    for lang in ("fr", "ar", "en"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        words = " ".join(m.value for m in [*at.markdown, *at.caption])
+        assert "20" in words
+        assert not re.search(r"(< ?10|\b10 (personnes|people|أشخاص)|1 (à|to|إلى) 9\b)", words), lang
