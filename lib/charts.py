@@ -41,10 +41,11 @@ def _layout(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figu
 def with_note(fig: go.Figure, note: str) -> go.Figure:
     """Draw ``note`` inside the figure, top right, so that an exported image keeps it (the
     demonstration label: a chart that leaves the page alone still says what it shows)."""
+    # Top right, above the plot: it never covers a bar or a region.
     fig.add_annotation(
         text=note, xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom",
         showarrow=False, font={"size": 12, "color": "#8a4b00"}, bgcolor="rgba(253,235,208,0.85)",
-    )  # fmt: skip — top right, above the plot: it never covers a bar or a region
+    )  # fmt: skip
     return fig
 
 
