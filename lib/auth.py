@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 import tomllib
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from lib.config import REPO_DIR
+from lib.warehouse.db import Store, get_store, store_fetch, store_run
 
 ROLES = ("public", "direction", "analyste", "gestion", "admin")
 STAFF_ROLES = ("direction", "analyste", "gestion", "admin")
@@ -86,47 +86,61 @@ class SignInResult:
 
 
 class AttemptLog:
-    """Failed sign-ins per account name, shared by every session of the server process.
+    """Sign-in attempts, shared by every process of the app and kept across restarts (the
+    state store), checked and recorded in one step so that parallel guesses all count.
 
-    After ``MAX_ATTEMPTS`` failures in a row the account is locked for ``LOCK_MINUTES``, even
-    for the right password. A server restart clears the log.
+    After ``MAX_ATTEMPTS`` unsuccessful attempts on a name in ``LOCK_MINUTES`` the name is
+    locked, even for the right password, until the oldest of them leaves the window.
     """
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, store=None, clock=time.time):
+        self._store = store
         self._clock = clock
-        self._lock = threading.Lock()
-        self._failures: dict[str, list[float]] = {}
+
+    def store(self) -> Store:
+        return self._store or get_store()  # the settings of the moment (tests move them)
+
+    def begin(self, name: str, client: str = "") -> int | None:
+        """Record an attempt before its password is checked; None when the name is locked."""
+        now = self._clock()
+
+        def write(connection) -> int | None:
+            since = now - LOCK_MINUTES * 60
+            recent = store_fetch(connection, "state/sign_in_recent", name=name, since=since)
+            locked = int(recent["failures"].iloc[0]) >= MAX_ATTEMPTS
+            outcome = "refused" if locked else "pending"
+            fields = {"name": name, "client": client, "now": now, "outcome": outcome}
+            store_run(connection, "state/sign_in_record", **fields)
+            return None if locked else int(store_fetch(connection, "state/last_id")["id"].iloc[0])
+
+        return self.store().execute_write_fn(write)
+
+    def finish(self, attempt: int, ok: bool) -> None:
+        outcome = "ok" if ok else "failed"
+        self.store().execute_write_fn(
+            lambda c: store_run(c, "state/sign_in_finish", attempt_id=attempt, outcome=outcome)
+        )
 
     def locked(self, name: str) -> bool:
-        with self._lock:
-            recent = self._recent(name)
-            return len(recent) >= MAX_ATTEMPTS
-
-    def failed(self, name: str) -> None:
-        with self._lock:
-            self._failures[name] = [*self._recent(name), self._clock()]
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name, None)
-
-    def _recent(self, name: str) -> list[float]:
-        horizon = self._clock() - LOCK_MINUTES * 60
-        return [moment for moment in self._failures.get(name, []) if moment > horizon]
-
-
-ATTEMPTS = AttemptLog()
+        since = self._clock() - LOCK_MINUTES * 60
+        recent = self.store().execute_fn(
+            lambda c: store_fetch(c, "state/sign_in_recent", name=name, since=since)
+        )
+        return int(recent["failures"].iloc[0]) >= MAX_ATTEMPTS
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(users: Mapping, name: str, password: str, attempts: AttemptLog | None = None):
-    """Verify a local account; every failure counts towards the lock, unknown names too."""
-    attempts = attempts or ATTEMPTS
+def check_password(
+    users: Mapping, name: str, password: str, attempts: AttemptLog | None = None, client=""
+) -> SignInResult:
+    """Verify a local account; every attempt counts towards the lock, unknown names too."""
+    attempts = attempts or AttemptLog()
     name = name.strip().lower()
-    if attempts.locked(name):
+    attempt = attempts.begin(name, client)
+    if attempt is None:
         return SignInResult(False, reason="auth.locked")
     account = users.get(name) if isinstance(users, Mapping) else None
     stored = account.get("password_hash", "") if isinstance(account, Mapping) else ""
@@ -135,14 +149,13 @@ def check_password(users: Mapping, name: str, password: str, attempts: AttemptLo
         matched = bool(stored)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         matched = False
+    attempts.finish(attempt, matched)
     if not matched:
-        attempts.failed(name)
         locked_now = attempts.locked(name)
         return SignInResult(False, reason="auth.locked" if locked_now else "auth.wrong")
     role = account.get("role")
     if role not in STAFF_ROLES:
         return SignInResult(False, reason="auth.unknown_role")
-    attempts.succeeded(name)
     return SignInResult(True, role=role)
 
 

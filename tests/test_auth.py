@@ -7,6 +7,12 @@ import tomllib
 import pytest
 
 from lib import auth
+from lib.warehouse.db import Store
+
+@pytest.fixture
+def log(tmp_path) -> auth.AttemptLog:
+    return auth.AttemptLog(Store(tmp_path / "state.sqlite3"))
+
 
 USERS = {"amina": {"role": "direction", "password_hash": auth.hash_password("correct-horse")}}
 
@@ -39,17 +45,16 @@ def test_demo_opens_everything_and_public_mode_only_the_public_page():
     assert auth.mode_for(True, True) == "public"
 
 
-def test_right_password_signs_in_and_wrong_one_does_not():
-    log = auth.AttemptLog()
+def test_right_password_signs_in_and_wrong_one_does_not(log):
     assert auth.check_password(USERS, "amina", "correct-horse", log).role == "direction"
     wrong = auth.check_password(USERS, "amina", "nope", log)
     assert not wrong.ok and wrong.reason == "auth.wrong"
     assert not auth.check_password(USERS, "nobody", "correct-horse", log).ok
 
 
-def test_sixth_attempt_is_locked_even_with_the_right_password_for_fifteen_minutes():
+def test_sixth_attempt_is_locked_even_with_the_right_password_for_fifteen_minutes(tmp_path):
     clock = Clock()
-    log = auth.AttemptLog(clock)
+    log = auth.AttemptLog(Store(tmp_path / "state.sqlite3"), clock)
     for _ in range(auth.MAX_ATTEMPTS):
         auth.check_password(USERS, "amina", "nope", log)
     locked = auth.check_password(USERS, "Amina ", "correct-horse", log)
@@ -60,9 +65,9 @@ def test_sixth_attempt_is_locked_even_with_the_right_password_for_fifteen_minute
     assert auth.check_password(USERS, "amina", "correct-horse", log).ok
 
 
-def test_an_account_without_a_valid_role_is_refused():
+def test_an_account_without_a_valid_role_is_refused(log):
     users = {"x": {"role": "superuser", "password_hash": auth.hash_password("correct-horse")}}
-    assert auth.check_password(users, "x", "correct-horse", auth.AttemptLog()).reason == (
+    assert auth.check_password(users, "x", "correct-horse", log).reason == (
         "auth.unknown_role"
     )
 
@@ -83,7 +88,7 @@ def test_add_user_writes_a_hash_never_the_password(tmp_path):
     data = tomllib.loads(text)
     assert data["auth"]["cookie_secret"] == "keep me"
     assert data["users"]["amina"]["role"] == "direction"
-    log = auth.AttemptLog()
+    log = auth.AttemptLog(Store(tmp_path / "state.sqlite3"))
     assert auth.check_password(data["users"], "amina", "correct-horse-battery", log).ok
     assert oct(secrets.stat().st_mode)[-3:] == "600"
 

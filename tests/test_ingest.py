@@ -956,13 +956,10 @@ def test_a_reader_never_sees_a_partial_import(warehouse):
     seen: list[tuple] = []
     stop, errors = threading.Event(), []
 
-    def read_until_stopped(cursor) -> None:
-        while not stop.is_set():
-            seen.append(tuple(cursor.execute(query).fetchall()[0]))
-
-    def read():
+    def read():  # each read a cursor of its own, as a page run: a swapped file is reopened
         try:
-            database.execute_fn(read_until_stopped)
+            while not stop.is_set():
+                seen.append(database.execute_fn(lambda c: tuple(c.execute(query).fetchall()[0])))
         except Exception as error:  # surfaced by the assertion below
             errors.append(error)
 

@@ -10,7 +10,6 @@ is refused with nothing written. ``batches`` lists every import. Pure: no stream
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ import pandas as pd
 from lib.ingest import warehouse_checks
 from lib.ingest.fields import ID_COLUMNS, TABLES
 from lib.ingest.report import ImportRefused, IngestError, Problem
-from lib.warehouse.db import Database, WriteConflict, fetch, run_script
+from lib.warehouse.db import Database, fetch, run_script
 
 if TYPE_CHECKING:
     from lib.ingest.pipeline import ParsedFile
@@ -42,16 +41,6 @@ def _who(user: str, refusal: str) -> str:
     return name
 
 
-def _write(database: Database, work: Callable, refused: type[IngestError]):
-    """Run ``work(cursor)`` in one transaction. The warehouse has one writer and tries a
-    conflicting write again itself; when other writers kept winning, nothing was written and
-    the data officer is told to try again."""
-    try:
-        return database.execute_write_fn(work)
-    except WriteConflict as conflict:
-        raise refused([Problem("ingest.error.concurrent_import")]) from conflict
-
-
 # --- Commit ---------------------------------------------------------------------------------
 
 
@@ -63,9 +52,9 @@ def commit(parsed: ParsedFile, database: Database, user: str, replace_demo: bool
     user = _who(user, "commit needs the name of the person who imports")
     if not parsed.ok:
         raise ImportRefused(parsed.errors or [Problem("ingest.error.no_rows")])
-    return _write(
-        database, lambda cursor: _commit(cursor, parsed, user, replace_demo), ImportRefused
-    )
+    # One writer at a time, across processes: a second import waits for the first, then
+    # checks the warehouse again inside its own transaction (the same file is then refused).
+    return database.execute_write_fn(lambda cursor: _commit(cursor, parsed, user, replace_demo))
 
 
 def _commit(cursor, parsed: ParsedFile, user: str, replace_demo: bool) -> int:
@@ -123,7 +112,7 @@ def rollback(batch_id: int, database: Database, user: str) -> int:
     ``IngestError`` for an unknown or already rolled-back batch."""
     user = _who(user, "rollback needs the name of the person who rolls back")
     batch_id = int(batch_id)
-    return _write(database, lambda cursor: _rollback(cursor, batch_id, user), IngestError)
+    return database.execute_write_fn(lambda cursor: _rollback(cursor, batch_id, user))
 
 
 def _rollback(cursor, batch_id: int, user: str) -> int:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import threading
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,7 +34,14 @@ from lib.public import render, suppression
 from lib.public.audit import Pattern
 from lib.public.render import Published
 from lib.public.system import SEX_CODES, System, build_system, period_of
-from lib.warehouse.db import Database, create_file, get_database, run_script
+from lib.warehouse.db import (
+    Database,
+    create_file,
+    get_database,
+    get_store,
+    store_run,
+    writer_lock,
+)
 
 log = logging.getLogger(__name__)
 ZIP_NAME = "idmaj-donnees-ouvertes.zip"
@@ -46,7 +52,6 @@ LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
 DEMO_LABEL = "données de démonstration"
-_publish_lock = threading.Lock()
 
 
 class PublicationRefused(RuntimeError):
@@ -142,10 +147,18 @@ class _Sources:
 # --- protecting and rendering -------------------------------------------------------------------
 
 
-def _earlier_values(database: Database) -> dict:
+def attempts(settings: Settings) -> pd.DataFrame:
+    """Every attempt to publish, newest first (times as naive UTC, ``demo`` as bool)."""
+    frame = get_store(settings).execute("state/publication_list")
+    frame["attempted_at"] = pd.to_datetime(frame["attempted_at"], utc=True).dt.tz_convert(None)
+    frame["demo"] = frame["demo"].astype(bool)
+    return frame
+
+
+def _earlier_values(settings: Settings) -> dict:
     """The last value readers saw of each quantity, over every earlier snapshot of real data."""
     seen: dict = {}
-    log_frame = database.execute_uncached("publish/publications")
+    log_frame = attempts(settings)
     published = log_frame[(log_frame["status"] == "published") & ~log_frame["demo"]]
     for shown in reversed(published["shown"].tolist()):  # oldest first: the newest wins
         for key, value in json.loads(shown or "[]"):
@@ -168,7 +181,7 @@ def build_snapshot(database: Database, settings: Settings) -> Snapshot:
     names, years = sources.names(), sources.years()
     categories = {dim: [str(code) for code in frame["code"]] for dim, frame in names.items()}
     system = build_system(sources, categories, years)
-    earlier = {} if sources.holds_demo else _earlier_values(database)
+    earlier = {} if sources.holds_demo else _earlier_values(settings)
     threshold = settings.suppression_threshold
     try:
         pattern = suppression.protect(system, threshold, sources.grants(), earlier)
@@ -301,27 +314,28 @@ def _swap_in(staging: Path, target: Path) -> None:
 # --- publishing, or saying why not ------------------------------------------------------------
 
 
-def _record(database: Database, status: str, demo: bool, threshold: int, **fields) -> None:
-    values = {"reason": None, "detail": None, "shown": None, **fields}
-    database.execute_write_fn(
-        lambda cursor: run_script(
-            cursor,
-            "publish/record_publication",
-            attempted_at=datetime.now(UTC).replace(tzinfo=None),
-            status=status,
-            demo=demo,
-            threshold=threshold,
-            **values,
-        )
+def _record(settings: Settings, status: str, demo: bool, **fields) -> None:
+    values = {
+        "attempted_at": _now_text(),
+        "status": status,
+        "demo": int(demo),
+        "threshold": settings.suppression_threshold,
+        "reason": None,
+        "detail": None,
+        "shown": None,
+        **fields,
+    }
+    get_store(settings).execute_write_fn(
+        lambda store: store_run(store, "state/publication_record", **values)
     )
 
 
-def _check_calendar(database: Database, settings: Settings, demo: bool) -> None:
+def _check_calendar(settings: Settings, demo: bool) -> None:
     """Real data is published at most every ``publication_min_days`` days (demo data: always)."""
     if demo or settings.publication_min_days == 0:
         return
-    attempts = database.execute_uncached("publish/publications")
-    real = attempts[(attempts["status"] == "published") & ~attempts["demo"]]
+    tried = attempts(settings)
+    real = tried[(tried["status"] == "published") & ~tried["demo"]]
     if real.empty:
         return
     next_date = real["attempted_at"].max() + timedelta(days=settings.publication_min_days)
@@ -350,19 +364,17 @@ def publish(settings: Settings | None = None) -> Path:
     when the snapshot may not be published; the previous snapshot stays in place.
     """
     settings = settings or get_settings()
-    database = get_database(settings)  # the process's own connection: one config per file
-    threshold = settings.suppression_threshold
-    with _publish_lock:
+    database = get_database(settings)
+    with writer_lock(settings.public_dir):  # one publisher at a time, across processes
         try:
             snapshot = build_snapshot(database, settings)
-            _check_calendar(database, settings, snapshot.metadata["demo"])
+            _check_calendar(settings, snapshot.metadata["demo"])
         except PublicationRefused as refused:
             _refused(database, settings, refused)
             raise
         _write_snapshot(snapshot, settings.public_dir)
         shown = shown_values(snapshot.published.system, snapshot.published.pattern)
-        demo = snapshot.metadata["demo"]
-        _record(database, "published", demo, threshold, shown=json.dumps(shown))
+        _record(settings, "published", snapshot.metadata["demo"], shown=json.dumps(shown))
     return settings.public_dir
 
 
@@ -380,9 +392,9 @@ class PublicationStatus:
 
 def publication_status(settings: Settings | None = None) -> PublicationStatus:
     settings = settings or get_settings()
-    attempts = get_database(settings).execute_uncached("publish/publications")
-    done = attempts[attempts["status"] == "published"]
-    last = attempts.iloc[0] if len(attempts) else None
+    tried = attempts(settings)
+    done = tried[tried["status"] == "published"]
+    last = tried.iloc[0] if len(tried) else None
     refused = last is not None and last["status"] == "refused"
     params = json.loads(last["detail"]) if refused and last["reason"] == "calendar" else {}
     batches = get_database(settings).execute_uncached("ingest/batches")
@@ -403,8 +415,7 @@ def publication_status(settings: Settings | None = None) -> PublicationStatus:
 def _refused(database: Database, settings: Settings, refused: PublicationRefused) -> None:
     demo = bool(database.execute_uncached("dashboard/record_provenance")["demo"].sum() > 0)
     detail = refused.detail or json.dumps(refused.params)
-    _record(database, "refused", demo, settings.suppression_threshold,
-            reason=refused.reason, detail=detail)  # fmt: skip
+    _record(settings, "refused", demo, reason=refused.reason, detail=detail)
     if refused.reason != "calendar":  # a planned wait is not news; a refusal is
         write_status(settings.public_dir, {"refused_at": _now_text(), "reason": refused.reason})
 

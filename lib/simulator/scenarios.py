@@ -13,7 +13,7 @@ import pandas as pd
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
 from lib.simulator.inputs import ScenarioInputs
-from lib.warehouse.db import get_database, run_script
+from lib.warehouse.db import get_database, get_store, store_run
 
 MAX_NAME_LENGTH = 80
 MAX_COMPARED = 3
@@ -70,24 +70,25 @@ def save(name: str, author: str, inputs: ScenarioInputs, result) -> None:
     values = {
         "name": name,
         "author": author.strip() or "—",
-        "created_at": datetime.now(UTC).replace(tzinfo=None),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": json.dumps(inputs.to_query_params()),
         "results": json.dumps(result.to_dict()),
     }
-    get_database().execute_write_fn(lambda cursor: run_script(cursor, "scenarios/insert", **values))
+    get_store().execute_write_fn(lambda store: store_run(store, "state/scenario_save", **values))
 
 
 def saved() -> pd.DataFrame:
     """scenario_id, name, author, created_at, inputs (dict), results (dict)."""
-    frame = get_database().execute("scenarios/list")
+    frame = get_store().execute("state/scenario_list")
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).dt.tz_convert(None)
     frame["inputs"] = frame["inputs"].map(json.loads)
     frame["results"] = frame["results"].map(json.loads)
     return frame
 
 
 def delete(scenario_id: int) -> None:
-    get_database().execute_write_fn(
-        lambda cursor: run_script(cursor, "scenarios/delete", scenario_id=int(scenario_id))
+    get_store().execute_write_fn(
+        lambda store: store_run(store, "state/scenario_delete", scenario_id=int(scenario_id))
     )
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from lib.config import Settings, get_settings
 from lib.warehouse import demo, migrate
-from lib.warehouse.db import create_file, get_database, run_script
+from lib.warehouse.db import create_file, get_database, run_script, swap_in, writer_lock
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
 RECORD_TABLES = ("beneficiary", "placement", "intervention")
@@ -71,7 +71,8 @@ def build(
             _write_build_info(con, scale, seed)
 
         create_file(temporary, fill)
-        os.replace(temporary, target)
+        with writer_lock(target):  # never in the middle of another process's write
+            swap_in(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
         Path(f"{temporary}.wal").unlink(missing_ok=True)

@@ -1,19 +1,34 @@
-"""The one door to SQL (as Datasette's ``Database.execute``).
+"""The one door to SQL: the DuckDB warehouse, and the small state the app's processes share.
 
-Only this module opens DuckDB connections. Queries are named files in ``lib/warehouse/sql/``
-run with bound parameters; each call takes its own cursor, so Streamlit's session threads never
-share one; code that needs several statements hands a function to ``execute_fn`` (reads) or
-``execute_write_fn`` (one transaction). Results are cached per warehouse version: a rebuild (a
-new file put in place with ``os.replace``) or a committed write changes the version and so
-empties the cache.
+Only this module opens connections. Queries are named files in ``lib/warehouse/sql/`` run with
+bound parameters; each call takes its own cursor, so Streamlit's session threads never share
+one; code that needs several statements hands a function to ``execute_fn`` (reads) or
+``execute_write_fn`` (one transaction).
+
+Many processes, one warehouse. Every app process opens the warehouse **read-only**, so any
+number of them (and an analyst's ``duckdb -readonly``) read it at once. A write never touches
+the file readers have open: under an exclusive lock on ``idmaj.duckdb.lock`` (one writer at a
+time, across processes) the writer copies the file, applies its transaction to the copy,
+checkpoints it and swaps it in with ``os.replace``; readers see the old file or the new one,
+and reopen on their next query (the inode changed). Results are cached per warehouse version,
+so an import committed by one process empties every process's cache at its next run.
+
+The small mutable state the app writes often (saved scenarios, sign-in attempts, the
+publication log) would cost a copy of the warehouse per write: it lives in ``state.sqlite3``
+instead (``Store``), a SQLite file in WAL mode made for concurrent writers, queried through
+named files in ``sql/state/``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+import sqlite3
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -25,7 +40,8 @@ from lib.config import Settings, get_settings
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 RESULT_CACHE_SIZE = 512
-WRITE_RETRIES = 5
+STATE_NAME = "state.sqlite3"
+STORE_BUSY_MS = 10_000  # how long a state write waits for another process's before failing
 T = TypeVar("T")
 
 
@@ -81,23 +97,69 @@ def _freeze(value):
     return value
 
 
-class WriteConflict(RuntimeError):
-    """Another writer kept winning: the write was retried and gave up, nothing was written."""
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time for the file at ``path``, across every process of the machine
+    (an exclusive ``flock`` on ``<path>.lock``, released when the holder ends, even killed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def swap_in(temporary: Path, target: Path) -> None:
+    """Put a finished file in place atomically, durable once this returns."""
+    _fsync(temporary)
+    os.replace(temporary, target)
+    _fsync(target.parent)
+
+
+def _write_copy(path: Path, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Apply ``write`` to a copy of the file in one transaction, then swap the copy in."""
+    copy = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.write")
+    try:
+        shutil.copyfile(path, copy)
+        if Path(f"{path}.wal").exists():  # left by an older version that wrote in place
+            shutil.copyfile(f"{path}.wal", f"{copy}.wal")
+        connection = duckdb.connect(str(copy))
+        try:
+            connection.execute("BEGIN TRANSACTION")
+            result = write(connection)
+            connection.execute("COMMIT")
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+        swap_in(copy, path)
+        Path(f"{path}.wal").unlink(missing_ok=True)
+        return result
+    finally:
+        copy.unlink(missing_ok=True)
+        Path(f"{copy}.wal").unlink(missing_ok=True)
 
 
 class Database:
-    """One DuckDB file, one connection per process, a cursor per query.
+    """One DuckDB file, one read-only connection per process, a cursor per query.
 
     Reads: :meth:`execute` (a named query, cached per warehouse version), :meth:`execute_fn`
-    (a function of a cursor). Writes: :meth:`execute_write_fn`, one at a time per process,
-    in one transaction. Nothing outside this class holds the connection.
+    (a function of a cursor). Writes: :meth:`execute_write_fn` (copy, write, swap; see the
+    module's docstring). Nothing outside this class holds the connection.
     """
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, read_only: bool = True):
         self.path = Path(path)
         self.read_only = read_only
         self._lock = threading.RLock()
-        self._write_lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._inode: int | None = None
         self._writes = 0
@@ -160,48 +222,95 @@ class Database:
             cursor.close()
 
     def execute_write_fn(self, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """``write(cursor)`` in one transaction: all of it is committed, or none of it.
-
-        One writer at a time in this process; a conflict with another connection's write is
-        retried a few times, then :class:`WriteConflict` is raised with nothing written.
-        """
-        with self._write_lock:
-            for attempt in range(WRITE_RETRIES):
-                try:
-                    return self._write_once(write)
-                except duckdb.TransactionException as conflict:
-                    last = conflict
-                    time.sleep(0.02 * (attempt + 1))
-            raise WriteConflict(str(self.path)) from last
-
-    def _write_once(self, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        cursor = self._cursor()
-        cursor.execute("BEGIN TRANSACTION")
+        """``write(cursor)`` in one transaction, all of it or none of it, visible to every
+        process at once: applied to a copy of the file under the writer lock, then swapped in.
+        Writes from several processes queue on the lock; none is lost or half visible."""
         try:
-            result = write(cursor)
-            cursor.execute("COMMIT")
-            return result
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
+            with writer_lock(self.path):
+                self._current_inode()  # a missing warehouse is said as such
+                return _write_copy(self.path, write)
         finally:
-            cursor.close()
             with self._lock:
                 self._writes += 1
                 self._results.clear()
 
 
+# --- the state store --------------------------------------------------------------------------
+
+
+def store_run(connection: sqlite3.Connection, query_name: str, **params) -> None:
+    """Run every statement of ``sql/<query_name>.sql`` on a state store connection."""
+    for statement in _statements(load_sql(query_name)):
+        connection.execute(statement.rstrip(";"), params)
+
+
+def store_fetch(connection: sqlite3.Connection, query_name: str, **params) -> pd.DataFrame:
+    cursor = connection.execute(load_sql(query_name), params)
+    columns = [column[0] for column in cursor.description]
+    return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+class Store:
+    """The state the app's processes write often (``state.sqlite3``): a connection per call,
+    writers serialised by SQLite itself across processes (``BEGIN IMMEDIATE``)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._ready = False
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._ready and not self.path.exists():  # removed under us (a restore, a test)
+            self._ready = False
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, timeout=STORE_BUSY_MS / 1000, isolation_level=None)
+        if not self._ready:
+            connection.execute("PRAGMA journal_mode = WAL")
+            store_run(connection, "state/schema")
+            self._ready = True
+        connection.execute("PRAGMA synchronous = FULL")  # a committed write survives a crash
+        return connection
+
+    def execute(self, query_name: str, **params) -> pd.DataFrame:
+        """Run a named read on its own connection; a DataFrame."""
+        return self.execute_fn(lambda connection: store_fetch(connection, query_name, **params))
+
+    def execute_fn(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """``read(connection)`` on a connection of its own."""
+        connection = self._connect()
+        try:
+            return read(connection)
+        finally:
+            connection.close()
+
+    def execute_write_fn(self, write: Callable[[sqlite3.Connection], T]) -> T:
+        """``write(connection)`` in one transaction that no other process interleaves with."""
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = write(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+            return result
+        finally:
+            connection.close()
+
+
+_stores: dict[Path, Store] = {}
 _databases: dict[tuple[Path, bool], Database] = {}
 _registry_lock = threading.Lock()
 
 
-def get_database(settings: Settings | None = None, read_only: bool = False) -> Database:
-    """The process-wide Database for the configured warehouse."""
+def get_database(settings: Settings | None = None) -> Database:
+    """The process-wide (read-only) Database of the configured warehouse."""
     settings = settings or get_settings()
-    key = (settings.warehouse_path.resolve(), read_only)
+    key = (settings.warehouse_path.resolve(), True)
     with _registry_lock:
         if key not in _databases:
-            _databases[key] = Database(settings.warehouse_path, read_only=read_only)
+            _databases[key] = Database(settings.warehouse_path)
         return _databases[key]
 
 
@@ -215,9 +324,20 @@ def get_public_database(settings: Settings | None = None) -> Database:
         return _databases[key]
 
 
+def get_store(settings: Settings | None = None) -> Store:
+    """The state store next to the configured warehouse."""
+    settings = settings or get_settings()
+    path = (settings.data_dir / STATE_NAME).resolve()
+    with _registry_lock:
+        if path not in _stores:
+            _stores[path] = Store(path)
+        return _stores[path]
+
+
 def close_all() -> None:
     """Close every open connection (tests, and before a rebuild in this process)."""
     with _registry_lock:
         for database in _databases.values():
             database.close()
         _databases.clear()
+        _stores.clear()

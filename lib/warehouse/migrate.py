@@ -27,11 +27,28 @@ def _apply(name: str):
     return write
 
 
+def _applied(cursor) -> set[str]:
+    tables = set(fetch(cursor, "build/table_names")["table_name"])
+    if "schema_migration" not in tables:
+        return set()
+    return set(fetch(cursor, "build/applied_migrations")["name"])
+
+
+def pending(database: Database) -> list[str]:
+    """The migrations this warehouse lacks, read without writing anything."""
+    applied = database.execute_fn(_applied)
+    return [name for name in names() if name not in applied]
+
+
 def migrate(database: Database) -> list[str]:
-    """Apply the migrations this warehouse lacks; returns their names."""
-    database.execute_write_fn(lambda cursor: run_script(cursor, "build/ensure_migration_table"))
-    applied = set(database.execute_fn(lambda c: fetch(c, "build/applied_migrations"))["name"])
-    missing = [name for name in names() if name not in applied]
-    for name in missing:
-        database.execute_write_fn(_apply(name))
+    """Apply the migrations this warehouse lacks, in one write; returns their names."""
+    missing = pending(database)
+    if missing:
+
+        def write(cursor) -> None:
+            run_script(cursor, "build/ensure_migration_table")
+            for name in missing:
+                _apply(name)(cursor)
+
+        database.execute_write_fn(write)
     return missing

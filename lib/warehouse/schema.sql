@@ -110,44 +110,22 @@ CREATE TABLE intervention (
     batch_id          INTEGER
 );
 
--- One saved what-if scenario (lib.simulator).
-CREATE TABLE scenario (
-    scenario_id INTEGER PRIMARY KEY,
-    name        VARCHAR NOT NULL UNIQUE,
-    author      VARCHAR NOT NULL,
-    created_at  TIMESTAMP NOT NULL,
-    inputs      JSON NOT NULL,
-    results     JSON NOT NULL
-);
-
--- What the build wrote: seed, generator version, scale; read by the app to key its caches.
--- Every attempt to publish the public snapshot: when, whether it was published, and why not.
--- ``shown`` holds each quantity's published value (JSON), so that the next snapshot of real data
--- does not let a small change be read off by comparing the two (lib.public.suppression).
-CREATE TABLE publication (
-    publication_id INTEGER PRIMARY KEY,
-    attempted_at   TIMESTAMP NOT NULL,
-    status         VARCHAR NOT NULL CHECK (status IN ('published', 'refused')),
-    reason         VARCHAR,  -- an i18n key (publish.refused.*) when refused
-    detail         VARCHAR,  -- what the audit found, in words (never a hidden value)
-    demo           BOOLEAN NOT NULL,
-    threshold      INTEGER NOT NULL,
-    shown          VARCHAR  -- JSON: [[key, value], ...] of the published quantities
-);
-
 -- Schema changes applied to this file (lib.warehouse.migrate); a new build has them all.
 CREATE TABLE schema_migration (
     name       VARCHAR PRIMARY KEY,
     applied_at TIMESTAMP NOT NULL
 );
 
+-- What the build wrote: seed, generator version, scale; read by the app to key its caches.
+-- Saved scenarios, sign-in attempts and the publication log are not here: they are written
+-- often, by every app process, and live in the state store (lib.warehouse.db.Store).
 CREATE TABLE build_info (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
 
 -- Pre-aggregated cubes: every dashboard query reads these, so pages answer in milliseconds
--- whatever the number of records. lib/sql/refresh_aggregates.sql rebuilds them after a build,
+-- whatever the number of records. sql/build/refresh_aggregates.sql rebuilds them after a build,
 -- an import or a rollback, inside the same transaction.
 CREATE TABLE agg_beneficiary (
     programme_year    SMALLINT NOT NULL,

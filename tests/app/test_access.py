@@ -46,7 +46,7 @@ def secrets(tmp_path_factory) -> dict:
 @pytest.fixture
 def production(production_dir, monkeypatch):
     monkeypatch.setenv("IDMAJ_DATA_DIR", str(production_dir))
-    monkeypatch.setattr(auth, "ATTEMPTS", auth.AttemptLog())
+    (production_dir / "state.sqlite3").unlink(missing_ok=True)  # no attempt of another test
     db.close_all()
     yield
     db.close_all()

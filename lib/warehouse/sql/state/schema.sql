@@ -1,0 +1,32 @@
+-- The small state every app process writes (lib.warehouse.db.Store): SQLite, WAL mode.
+CREATE TABLE IF NOT EXISTS scenario (
+    scenario_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL UNIQUE,
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,  -- ISO 8601, UTC
+    inputs      TEXT NOT NULL,  -- JSON: the scenario's URL form
+    results     TEXT NOT NULL   -- JSON: what it bought
+);
+
+-- Every sign-in attempt, kept a day: the lock and the back-off read it, in every process.
+CREATE TABLE IF NOT EXISTS sign_in_attempt (
+    attempt_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    name         TEXT NOT NULL,
+    client       TEXT NOT NULL,
+    attempted_at REAL NOT NULL,  -- seconds since the epoch
+    outcome      TEXT NOT NULL   -- pending, ok, failed, refused
+);
+CREATE INDEX IF NOT EXISTS sign_in_by_name ON sign_in_attempt (name, attempted_at);
+CREATE INDEX IF NOT EXISTS sign_in_by_client ON sign_in_attempt (client, attempted_at);
+
+-- Every attempt to publish the public snapshot (lib.public.publish).
+CREATE TABLE IF NOT EXISTS publication (
+    publication_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    attempted_at   TEXT NOT NULL,  -- ISO 8601, UTC
+    status         TEXT NOT NULL CHECK (status IN ('published', 'refused')),
+    reason         TEXT,           -- an i18n key (publish.refused.*) when refused
+    detail         TEXT,           -- what the audit found, in words (never a hidden value)
+    demo           INTEGER NOT NULL,
+    threshold      INTEGER NOT NULL,
+    shown          TEXT            -- JSON: [[key, value], ...] of the published quantities
+);
