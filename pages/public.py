@@ -5,6 +5,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.public import snapshot, view
 from lib.ui import blocks, public
+from lib.ui.text import escaped, link
 
 lang = blocks.start_page()
 if not snapshot.available():
@@ -27,8 +28,8 @@ cards = view.headline_cards(snapshot.table("published_figures"), lang)
 for row in range(0, len(cards), 3):
     for column, card in zip(st.columns(3), cards[row : row + 3], strict=False):
         with column:
-            st.metric(card.label, card.value, border=True)
-            st.caption(card.source)
+            st.metric(escaped(card.label), card.value, border=True)
+            st.caption(escaped(card.source))
 
 st.subheader(t("public.trends"))
 programme = snapshot.table("programme_by_year")
@@ -75,7 +76,7 @@ public.public_downloads(snapshot.TABLES)
 st.subheader(t("public.sources"))
 st.markdown(
     "\n".join(
-        f"- [{s['title']}]({s['url']})" if s["url"] else f"- {s['title']}"
+        f"- {link(s['title'], s['url'])}" if s["url"] else f"- {escaped(s['title'])}"
         for s in view.sources(snapshot.table("published_figures"))
     )
 )

@@ -14,6 +14,7 @@ from lib.simulator.inputs import ScenarioError
 from lib.simulator.model import simulate
 from lib.ui import blocks
 from lib.ui import simulator as sim
+from lib.ui.text import said
 from lib.warehouse import queries
 
 lang = blocks.start_page()
@@ -131,7 +132,7 @@ with st.form("sim_save", clear_on_submit=False, border=False):
             st.error(t("sim.name_required"))
         else:
             scenarios.save(name, author, *current)
-            st.success(t("sim.saved_ok", name=name.strip()))
+            st.success(said("sim.saved_ok", name=name.strip()))
             saved = scenarios.saved()
 if saved.empty:
     st.caption(t("sim.none_saved"))
@@ -139,7 +140,7 @@ else:
     for row in saved.to_dict(orient="records"):
         left, middle, right = st.columns([4, 1, 1], vertical_alignment="center")
         left.markdown(
-            t(
+            said(
                 "sim.saved_line",
                 name=row["name"],
                 author=row["author"],

@@ -23,6 +23,7 @@ from lib.public.publish import (
     republish_after_write,
 )
 from lib.ui import session
+from lib.ui.text import escaped, said
 from lib.warehouse import queries
 from lib.warehouse.db import get_database
 
@@ -107,7 +108,7 @@ def commit(parsed: pipeline.ParsedFile, replace_demo: bool) -> None:
         batch_id = transaction.commit(parsed, get_database(), importer_name(), replace_demo)
     except report.IngestError as error:
         for problem in error.problems:
-            st.error(report.describe(problem, current_language()))
+            st.error(escaped(report.describe(problem, current_language())))
         return
     _republish()
     st.session_state["admin_notice"] = t("admin.committed", batch=batch_id)
@@ -120,7 +121,7 @@ def rollback(batch_id: int) -> None:
         removed = transaction.rollback(batch_id, get_database(), importer_name())
     except report.IngestError as error:
         for problem in error.problems:
-            st.error(report.describe(problem, current_language()))
+            st.error(escaped(report.describe(problem, current_language())))
         return
     _republish()
     st.session_state["admin_notice"] = t(
@@ -171,7 +172,7 @@ def history() -> None:
     for row in batches.to_dict(orient="records"):
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.markdown(
-            t(
+            said(
                 f"admin.batch_{row['status']}",
                 batch=row["batch_id"],
                 kind=report.kind_label(row["kind"], lang),

@@ -20,6 +20,7 @@ from lib.config import REPO_DIR
 from lib.export import csv_bytes, file_slug
 from lib.formatting import format_change, format_money, format_number
 from lib.i18n import current_language, t
+from lib.ui.text import escaped
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -133,7 +134,8 @@ def _published_note(kpi, published: dict, selection) -> str | None:
     shown = format_money(value, lang()) if row["unit"] == "MAD" else format_number(value, lang())
     if row["qualifier"] in ("at_least", "approx"):
         shown = t(f"common.{row['qualifier']}", value=shown)
-    return t("overview.published_note", value=shown, period=period, source=row["source_title"])
+    source = escaped(row["source_title"])  # imported with the figures: shown as text
+    return t("overview.published_note", value=shown, period=period, source=source)
 
 
 def _delta_text(kpi) -> str | None:

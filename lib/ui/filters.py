@@ -13,6 +13,7 @@ import streamlit as st
 
 from lib.i18n import current_language as lang
 from lib.i18n import t
+from lib.ui.text import said, url_params, url_values
 from lib.warehouse import filters as flt
 from lib.warehouse import queries
 
@@ -27,7 +28,7 @@ def _shadow(options: flt.FilterOptions) -> flt.Filters:
     """The session's selection; read from the URL on the session's first run."""
     if flt.SHADOW not in st.session_state:
         parsed, problems = flt.parse_query_params(
-            st.query_params.to_dict() | _repeated_params(), options, _default_year(options)
+            url_params() | _repeated_params(), options, _default_year(options)
         )
         st.session_state[flt.SHADOW] = parsed
         st.session_state["filter_problems"] = problems
@@ -37,7 +38,7 @@ def _shadow(options: flt.FilterOptions) -> flt.Filters:
 def _repeated_params() -> dict[str, list[str]]:
     # ?region=1&region=6 as well as ?region=1,6
     return {
-        key: st.query_params.get_all(key)
+        key: url_values(key)
         for key in ("region", "sector", "sex")
         if len(st.query_params.get_all(key)) > 1
     }
@@ -115,7 +116,7 @@ def _sync_url(selection: flt.Filters, options: flt.FilterOptions) -> None:
 def _show_param_problems() -> None:
     for problem in st.session_state.get("filter_problems", []):
         st.warning(
-            t(problem.message_key, name=problem.name, value=problem.value, **problem.params),
+            said(problem.message_key, name=problem.name, value=problem.value, **problem.params),
             icon=":material/link_off:",
         )
 

@@ -10,20 +10,21 @@ import streamlit as st
 
 from lib.export import csv_bytes
 from lib.i18n import t
+from lib.ui.text import said, url_params
 from lib.warehouse.filters import year_from_text
 
 
 def public_year(years: list[int]) -> int:
     """The public page's one choice besides language: the programme year (also ?year=)."""
     if "public_year" not in st.session_state:
-        asked = st.query_params.get("year")
+        asked = url_params().get("year")
         st.session_state["public_year"] = years[0]
         if asked is not None:
             if year_from_text(asked) in years:
                 st.session_state["public_year"] = year_from_text(asked)
             else:
                 st.warning(
-                    t(
+                    said(
                         "filters.bad_year",
                         value=asked,
                         allowed=", ".join(str(y) for y in sorted(years)),

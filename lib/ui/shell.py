@@ -16,6 +16,7 @@ from lib.config import REPO_DIR, SettingsError, get_settings
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, is_rtl, t
 from lib.public.publish import ensure_public_snapshot
 from lib.ui import blocks, session
+from lib.ui.text import escaped, said, url_params
 from lib.warehouse import queries
 from lib.warehouse.build import ensure_warehouse
 
@@ -76,7 +77,7 @@ def _ensure_language() -> None:
     """The session's language: ?lang= if valid, else the browser's if one of ours, else French."""
     if st.session_state.get("lang") in LANGUAGES:
         return
-    asked = st.query_params.get("lang")
+    asked = url_params().get("lang")
     if asked in LANGUAGES:
         st.session_state["lang"] = asked
         return
@@ -107,7 +108,7 @@ def language_selector() -> None:
         st.query_params["lang"] = lang
     problem = st.session_state.pop("lang_problem", None)
     if problem is not None:
-        st.warning(t("nav.bad_language", value=problem), icon=":material/translate:")
+        st.warning(said("nav.bad_language", value=problem), icon=":material/translate:")
     st.html(BASE_CSS + (RTL_CSS if is_rtl(lang) else ""))
 
 
@@ -127,7 +128,7 @@ def stop_on_bad_settings() -> None:
     try:
         get_settings()
     except SettingsError as error:
-        st.error(error.describe(current_language()), icon=":material/settings_alert:")
+        st.error(escaped(error.describe(current_language())), icon=":material/settings_alert:")
         st.stop()
 
 
@@ -191,9 +192,8 @@ def sidebar_footer() -> None:
         elif mode == "production":
             identity = session.current()
             if identity.signed_in:
-                st.caption(
-                    t("auth.signed_in_as", name=identity.name, role=t(f"auth.role_{identity.role}"))
-                )
+                role = t(f"auth.role_{identity.role}")
+                st.caption(said("auth.signed_in_as", name=identity.name, role=role))
                 if st.button(t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
                     session.sign_out(notice="auth.signed_out")
                     st.rerun()

@@ -15,6 +15,7 @@ from lib.i18n import current_language, t
 from lib.simulator import scenarios
 from lib.simulator.inputs import REGION_CODES, RULES, SECTORS, ScenarioError, ScenarioInputs
 from lib.simulator.reference import default_inputs, reference_mean_grants, reference_sector_mix
+from lib.ui.text import escaped, said, url_params
 from lib.warehouse import filters as flt
 from lib.warehouse import queries
 
@@ -38,7 +39,9 @@ def names() -> dict[str, dict[str, str]]:
 
 
 def say(error: ScenarioError) -> str:
-    return scenarios.message(error.key, error.params, current_language(), names())
+    """The error in words; what the link or the form said is shown as text."""
+    params = {k: escaped(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return scenarios.message(error.key, params, current_language(), names())
 
 
 def defaults_for(year: int) -> ScenarioInputs:
@@ -93,13 +96,13 @@ def first_load(years: tuple[int, ...]) -> None:
     """On a session's first run: the scenario in the URL if any, else the latest year's."""
     if "sim_envelope" in st.session_state:
         return
-    params = st.query_params.to_dict()
+    params = url_params()
     asked = {k: v for k, v in params.items() if k.startswith(URL_KEYS_PREFIXES)}
     year = max(years)
     if flt.year_from_text(asked.get("year", "")) in years:
         year = int(asked["year"])
     elif "year" in asked:
-        st.session_state["sim_problem"] = t(
+        st.session_state["sim_problem"] = said(
             "sim.bad_year", value=asked.pop("year"), allowed=", ".join(map(str, years))
         )
         asked = {}  # a scenario read against another year than the one meant would mislead
