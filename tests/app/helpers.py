@@ -115,7 +115,8 @@ def column_total(frame: pd.DataFrame, column: str) -> float:
 
 
 def texts(elements: Iterable) -> list[str]:
-    return [element.value for element in elements]
+    """What the elements show: Markdown backslash escapes (outside values) read as the text."""
+    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
 
 
 def options() -> FilterOptions:
