@@ -9,19 +9,23 @@ says so); once it holds one imported record, internal pages need a signed-in use
 
 Sign-in: with an ``[auth]`` section in ``.streamlit/secrets.toml``, OpenID Connect through
 ``st.login`` (roles from a claim, or from an allowlist of e-mails); otherwise local accounts
-kept in the same secrets file under ``[users.NAME]`` with an argon2 hash, a lock after
-``MAX_ATTEMPTS`` failures for ``LOCK_MINUTES``, and a session that expires after inactivity.
-No password, hash or token is ever logged, put in a URL or kept in the session.
+kept in the same secrets file under ``[users.NAME]`` with an argon2 hash, a back-off after
+repeated failures (``AttemptLog``: per client and name, per client, per name; shared by every
+process through the state store, which also keeps the audit of sign-ins), and a session that
+expires after inactivity. No password, hash or token is ever logged, put in a URL or kept in
+the session.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import tomli_w
@@ -47,7 +51,10 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "data_admin.py": frozenset({"gestion", "admin"}),
     "public.py": frozenset(ROLES),
 }
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # one client on one name, before it waits
+CLIENT_ATTEMPTS = 10  # one client, over every name
+NAME_ATTEMPTS = 20  # one name, from every client (a spread attack)
+BACKOFF_START_S = 30.0
 MIN_PASSWORD_LENGTH = 10
 LOCK_MINUTES = 15
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -83,14 +90,25 @@ class SignInResult:
     ok: bool
     role: str | None = None
     reason: str = ""  # an i18n key: auth.wrong, auth.locked, auth.unknown_role
+    wait_s: float = 0.0  # how long before the next try (auth.locked)
+
+
+def backoff_seconds(failures: int, limit: int) -> float:
+    """How long to wait after ``failures`` unsuccessful attempts: nothing up to ``limit``, then
+    30 s doubling with each further one, never more than ``LOCK_MINUTES``."""
+    if failures < limit:
+        return 0.0
+    return min(BACKOFF_START_S * 2 ** (failures - limit), LOCK_MINUTES * 60.0)
 
 
 class AttemptLog:
     """Sign-in attempts, shared by every process of the app and kept across restarts (the
     state store), checked and recorded in one step so that parallel guesses all count.
 
-    After ``MAX_ATTEMPTS`` unsuccessful attempts on a name in ``LOCK_MINUTES`` the name is
-    locked, even for the right password, until the oldest of them leaves the window.
+    Throttling, not a lock anyone could hold forever: after ``MAX_ATTEMPTS`` unsuccessful
+    attempts from one client on one name, that client waits before its next try on that name
+    (a back-off that doubles, at most ``LOCK_MINUTES``); a client that fails on many names
+    waits too, and so does a name attacked from many clients, but only after many more.
     """
 
     def __init__(self, store=None, clock=time.time):
@@ -100,33 +118,59 @@ class AttemptLog:
     def store(self) -> Store:
         return self._store or get_store()  # the settings of the moment (tests move them)
 
-    def begin(self, name: str, client: str = "") -> int | None:
-        """Record an attempt before its password is checked; None when the name is locked."""
+    def wait(self, connection, name: str, client: str) -> float:
+        """Seconds before ``client`` may try ``name`` again (0: now)."""
+        now = self._clock()
+        params = {"name": name, "client": client, "since": now - LOCK_MINUTES * 60}
+        row = store_fetch(connection, "state/sign_in_failures", **params).iloc[0]
+        backoff = max(
+            backoff_seconds(int(row["pair"]), MAX_ATTEMPTS),
+            backoff_seconds(int(row["client"]), CLIENT_ATTEMPTS),
+            backoff_seconds(int(row["name"]), NAME_ATTEMPTS),
+        )
+        last = row["last"] if row["last"] is not None else now
+        return max(0.0, float(last) + backoff - now) if backoff else 0.0
+
+    def begin(self, name: str, client: str = "") -> tuple[int | None, float]:
+        """Record an attempt before its password is checked: (its id, 0), or (None, the
+        seconds to wait) when the client must wait first."""
         now = self._clock()
 
-        def write(connection) -> int | None:
-            since = now - LOCK_MINUTES * 60
-            recent = store_fetch(connection, "state/sign_in_recent", name=name, since=since)
-            locked = int(recent["failures"].iloc[0]) >= MAX_ATTEMPTS
-            outcome = "refused" if locked else "pending"
+        def write(connection) -> tuple[int | None, float]:
+            waiting = self.wait(connection, name, client)
+            outcome = "refused" if waiting else "pending"
             fields = {"name": name, "client": client, "now": now, "outcome": outcome}
             store_run(connection, "state/sign_in_record", **fields)
-            return None if locked else int(store_fetch(connection, "state/last_id")["id"].iloc[0])
+            _audit(connection, "sign_in_refused" if waiting else "sign_in_attempt", name, client)
+            if waiting:
+                return None, waiting
+            return int(store_fetch(connection, "state/last_id")["id"].iloc[0]), 0.0
 
         return self.store().execute_write_fn(write)
 
-    def finish(self, attempt: int, ok: bool) -> None:
+    def finish(self, attempt: int, name: str, client: str, ok: bool) -> float:
+        """Record what the password check said; the wait it leads to (0: none)."""
         outcome = "ok" if ok else "failed"
-        self.store().execute_write_fn(
-            lambda c: store_run(c, "state/sign_in_finish", attempt_id=attempt, outcome=outcome)
-        )
 
-    def locked(self, name: str) -> bool:
-        since = self._clock() - LOCK_MINUTES * 60
-        recent = self.store().execute_fn(
-            lambda c: store_fetch(c, "state/sign_in_recent", name=name, since=since)
-        )
-        return int(recent["failures"].iloc[0]) >= MAX_ATTEMPTS
+        def write(connection) -> float:
+            store_run(connection, "state/sign_in_finish", attempt_id=attempt, outcome=outcome)
+            _audit(connection, "sign_in" if ok else "sign_in_failed", name, client)
+            return 0.0 if ok else self.wait(connection, name, client)
+
+        return self.store().execute_write_fn(write)
+
+
+def _audit(connection, kind: str, name: str, client: str) -> None:
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    fields = {"at": at, "kind": kind, "actor": name[:80], "client": client, "detail": None}
+    store_run(connection, "state/audit_record", **fields)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real argon2 hash of a random secret: an unknown name costs one verification, as a
+    known one does, so the time of an answer does not tell which names exist."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def hash_password(password: str) -> str:
@@ -136,23 +180,23 @@ def hash_password(password: str) -> str:
 def check_password(
     users: Mapping, name: str, password: str, attempts: AttemptLog | None = None, client=""
 ) -> SignInResult:
-    """Verify a local account; every attempt counts towards the lock, unknown names too."""
+    """Verify a local account; every attempt counts towards the back-off, unknown names too."""
     attempts = attempts or AttemptLog()
-    name = name.strip().lower()
-    attempt = attempts.begin(name, client)
+    name = name.strip().lower()[:80]
+    attempt, waiting = attempts.begin(name, client)
     if attempt is None:
-        return SignInResult(False, reason="auth.locked")
+        return SignInResult(False, reason="auth.locked", wait_s=waiting)
     account = users.get(name) if isinstance(users, Mapping) else None
     stored = account.get("password_hash", "") if isinstance(account, Mapping) else ""
     try:
-        _hasher.verify(stored or hash_password("\0never"), password)
+        _hasher.verify(stored or _dummy_hash(), password)
         matched = bool(stored)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         matched = False
-    attempts.finish(attempt, matched)
+    waiting = attempts.finish(attempt, name, client, matched)
     if not matched:
-        locked_now = attempts.locked(name)
-        return SignInResult(False, reason="auth.locked" if locked_now else "auth.wrong")
+        reason = "auth.locked" if waiting else "auth.wrong"
+        return SignInResult(False, reason=reason, wait_s=waiting)
     role = account.get("role")
     if role not in STAFF_ROLES:
         return SignInResult(False, reason="auth.unknown_role")

@@ -1,5 +1,7 @@
 """Sign in: OpenID Connect when configured, else a local account."""
 
+import math
+
 import streamlit as st
 
 from lib.i18n import t
@@ -25,4 +27,4 @@ if submitted:
     result = session.sign_in_local(name, password)
     if result.ok:
         st.rerun()
-    st.error(t(result.reason, minutes=15))
+    st.error(t(result.reason, minutes=max(1, math.ceil(result.wait_s / 60))))

@@ -9,6 +9,7 @@ import pytest
 from lib import auth
 from lib.warehouse.db import Store
 
+
 @pytest.fixture
 def log(tmp_path) -> auth.AttemptLog:
     return auth.AttemptLog(Store(tmp_path / "state.sqlite3"))
@@ -52,24 +53,69 @@ def test_right_password_signs_in_and_wrong_one_does_not(log):
     assert not auth.check_password(USERS, "nobody", "correct-horse", log).ok
 
 
-def test_sixth_attempt_is_locked_even_with_the_right_password_for_fifteen_minutes(tmp_path):
+def test_failures_make_that_computer_wait_longer_each_time_but_not_another(tmp_path):
     clock = Clock()
     log = auth.AttemptLog(Store(tmp_path / "state.sqlite3"), clock)
     for _ in range(auth.MAX_ATTEMPTS):
-        auth.check_password(USERS, "amina", "nope", log)
-    locked = auth.check_password(USERS, "Amina ", "correct-horse", log)
-    assert not locked.ok and locked.reason == "auth.locked"
-    clock.now += auth.LOCK_MINUTES * 60 - 1
-    assert not auth.check_password(USERS, "amina", "correct-horse", log).ok
-    clock.now += 2
-    assert auth.check_password(USERS, "amina", "correct-horse", log).ok
+        auth.check_password(USERS, "amina", "nope", log, client="10.0.0.9")
+    held = auth.check_password(USERS, "Amina ", "correct-horse", log, client="10.0.0.9")
+    assert not held.ok and held.reason == "auth.locked" and held.wait_s == 30
+    assert auth.check_password(USERS, "amina", "correct-horse", log, client="10.0.0.7").ok
+    clock.now += 31
+    again = auth.check_password(USERS, "amina", "nope", log, client="10.0.0.9")
+    assert again.reason == "auth.locked" and again.wait_s == 60  # the back-off doubles
+    clock.now += 61
+    assert auth.check_password(USERS, "amina", "correct-horse", log, client="10.0.0.9").ok
+
+
+def test_a_name_tried_from_many_computers_and_a_computer_trying_many_names_wait(tmp_path):
+    clock = Clock()
+    log = auth.AttemptLog(Store(tmp_path / "state.sqlite3"), clock)
+    for i in range(auth.NAME_ATTEMPTS):
+        auth.check_password(USERS, "amina", "nope", log, client=f"10.0.1.{i}")
+    assert auth.check_password(USERS, "amina", "correct-horse", log, client="10.9.9.9").wait_s
+    for i in range(auth.CLIENT_ATTEMPTS):
+        auth.check_password(USERS, f"name{i}", "nope", log, client="10.0.2.1")
+    assert auth.check_password(USERS, "someone", "x", log, client="10.0.2.1").wait_s
+    clock.now += auth.LOCK_MINUTES * 60 + 1  # a back-off, not a lock held forever
+    assert auth.check_password(USERS, "amina", "correct-horse", log, client="10.9.9.9").ok
+
+
+def test_every_sign_in_is_in_the_audit_without_its_password(tmp_path):
+    store = Store(tmp_path / "state.sqlite3")
+    log = auth.AttemptLog(store)
+    auth.check_password(USERS, "amina", "correct-horse", log, client="10.0.0.1")
+    auth.check_password(USERS, "amina", "s3cret-guess", log, client="10.0.0.1")
+    events = store.execute("state/audit_list")
+    assert {"sign_in", "sign_in_failed"} <= set(events["kind"])
+    assert "s3cret-guess" not in events.to_string() and "correct-horse" not in events.to_string()
+
+
+def test_unknown_names_cost_one_verification_as_known_ones_do(log, monkeypatch):
+    calls = []
+    hasher = auth._hasher
+
+    class Counting:
+        def hash(self, password):
+            calls.append("hash")
+            return hasher.hash(password)
+
+        def verify(self, stored, password):
+            calls.append(("verify", stored.split("$")[1:4]))
+            return hasher.verify(stored, password)
+
+    auth._dummy_hash()  # made once, at the first unknown name of the process
+    monkeypatch.setattr(auth, "_hasher", Counting())
+    auth.check_password(USERS, "amina", "wrong", log)
+    known = list(calls)
+    calls.clear()
+    auth.check_password(USERS, "nobody", "wrong", log)
+    assert calls == known  # one verification, with the same argon2 parameters
 
 
 def test_an_account_without_a_valid_role_is_refused(log):
     users = {"x": {"role": "superuser", "password_hash": auth.hash_password("correct-horse")}}
-    assert auth.check_password(users, "x", "correct-horse", log).reason == (
-        "auth.unknown_role"
-    )
+    assert auth.check_password(users, "x", "correct-horse", log).reason == ("auth.unknown_role")
 
 
 def test_oidc_roles_from_a_claim_or_an_allowlist():

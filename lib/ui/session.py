@@ -82,8 +82,21 @@ def current() -> Identity:
     return _oidc_identity() or ANONYMOUS
 
 
+TRUSTED_PROXIES = ("127.0.0.1", "::1")  # nginx in front of the workers (lib.serve)
+
+
+def client_address() -> str:
+    """Who is asking: the peer's address, or the one our own reverse proxy passes on."""
+    peer = st.context.ip_address
+    peer = peer if isinstance(peer, str) else ""  # no peer outside a server (AppTest)
+    if peer in TRUSTED_PROXIES:
+        forwarded = st.context.headers.get("X-Real-IP", "")
+        return forwarded[:64] if isinstance(forwarded, str) and forwarded else peer
+    return peer
+
+
 def sign_in_local(name: str, password: str) -> auth.SignInResult:
-    result = auth.check_password(local_users(), name, password)
+    result = auth.check_password(local_users(), name, password, client=client_address())
     if result.ok:
         st.session_state[USER_KEY] = {"name": name.strip().lower(), "role": result.role}
         st.session_state[SEEN_KEY] = time.time()

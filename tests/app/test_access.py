@@ -109,7 +109,7 @@ def test_sixth_attempt_is_locked_even_with_the_right_password(production, secret
     for _ in range(auth.MAX_ATTEMPTS):
         at = _sign_in(at, "amina", "not-the-password")
     at = _sign_in(at, "amina", PASSWORD)
-    assert "bloqué" in at.error[0].value
+    assert "Trop de tentatives" in at.error[0].value
     assert not _opens(at, "overview")
 
 

@@ -30,3 +30,13 @@ CREATE TABLE IF NOT EXISTS publication (
     threshold      INTEGER NOT NULL,
     shown          TEXT            -- JSON: [[key, value], ...] of the published quantities
 );
+
+-- The audit of sign-ins (never a password): kept, unlike the attempts the back-off reads.
+CREATE TABLE IF NOT EXISTS audit_event (
+    event_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at       TEXT NOT NULL,  -- ISO 8601, UTC
+    kind     TEXT NOT NULL,  -- sign_in, sign_in_failed, sign_in_refused, ...
+    actor    TEXT NOT NULL,  -- the account name given
+    client   TEXT NOT NULL,
+    detail   TEXT            -- JSON
+);
