@@ -122,17 +122,22 @@ workbench()
 st.divider()
 st.subheader(t("sim.saved_title"))
 saved = scenarios.saved()
+author, any_author = sim.author()
 with st.form("sim_save", clear_on_submit=False, border=False):
-    left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
     name = left.text_input(t("sim.name"), max_chars=scenarios.MAX_NAME_LENGTH, key="sim_name")
-    author = middle.text_input(t("sim.author"), key="sim_author")
+    left.caption(said("sim.saved_as", author=author))
     if right.form_submit_button(t("sim.save"), icon=":material/save:"):
         current = st.session_state.get("sim_current")
         if not name.strip() or current is None:
             st.error(t("sim.name_required"))
         else:
-            scenarios.save(name, author, *current)
-            st.success(said("sim.saved_ok", name=name.strip()))
+            try:
+                scenarios.save(name, author, *current)
+            except scenarios.ScenarioNameTaken:
+                st.error(said("sim.name_taken", name=name.strip()))
+            else:
+                st.success(said("sim.saved_ok", name=name.strip()))
             saved = scenarios.saved()
 if saved.empty:
     st.caption(t("sim.none_saved"))
@@ -155,10 +160,11 @@ else:
             args=(row["inputs"],),
             icon=":material/file_open:",
         )
-        if right.button(
+        may_delete = any_author or row["author"] == author
+        if may_delete and right.button(
             t("sim.delete"), key=f"delete_{row['scenario_id']}", icon=":material/delete:"
         ):
-            scenarios.delete(row["scenario_id"])
+            scenarios.delete(row["scenario_id"], author, any_author)
             st.rerun()
     chosen = st.multiselect(
         t("sim.compare"),

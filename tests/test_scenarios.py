@@ -63,15 +63,28 @@ def test_save_list_replace_and_delete(writable):
     reference = scenarios.reference_frame(2019)
     inputs = default_inputs(reference, scenarios.regions_frame(), 2019)
     result = simulate(inputs, reference, scenarios.regions_frame())
-    scenarios.save("Référence", "Direction", inputs, result)
-    scenarios.save("Référence", "Analyste", inputs, result)  # same name: replaced
+    scenarios.save("Référence", "amina", inputs, result)
+    scenarios.save("Référence", "amina", inputs, result)  # the author's own: replaced
     saved = scenarios.saved()
-    assert saved["name"].tolist() == ["Référence"] and saved["author"].tolist() == ["Analyste"]
+    assert saved["name"].tolist() == ["Référence"] and saved["author"].tolist() == ["amina"]
     assert saved["results"][0]["beneficiaries"] == 478
     again = scenarios.inputs_of(saved["inputs"][0], inputs)
     assert simulate(again, reference, scenarios.regions_frame()).beneficiaries == 478
-    scenarios.delete(int(saved["scenario_id"][0]))
+    scenarios.delete(int(saved["scenario_id"][0]), "amina")
     assert scenarios.saved().empty
+
+
+def test_nobody_overwrites_or_deletes_someone_elses_scenario(writable):
+    reference = scenarios.reference_frame(2019)
+    inputs = default_inputs(reference, scenarios.regions_frame(), 2019)
+    result = simulate(inputs, reference, scenarios.regions_frame())
+    scenarios.save("Référence", "amina", inputs, result)
+    with pytest.raises(scenarios.ScenarioNameTaken):
+        scenarios.save("Référence", "karim", inputs, result)
+    scenario = int(scenarios.saved()["scenario_id"][0])
+    assert not scenarios.delete(scenario, "karim")
+    assert scenarios.saved()["author"].tolist() == ["amina"]
+    assert scenarios.delete(scenario, "sara", any_author=True)  # an administrator
 
 
 def test_a_scenario_needs_a_name(writable):

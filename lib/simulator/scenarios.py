@@ -13,7 +13,7 @@ import pandas as pd
 from lib.formatting import format_money, format_number, format_percent_value
 from lib.i18n import t
 from lib.simulator.inputs import ScenarioInputs
-from lib.warehouse.db import get_database, get_store, store_run
+from lib.warehouse.db import get_database, get_store, store_fetch, store_run
 
 MAX_NAME_LENGTH = 80
 MAX_COMPARED = 3
@@ -31,6 +31,10 @@ _SHARE_KEYS = {
 
 class ScenarioNameError(ValueError):
     """A scenario name that cannot be saved (empty or too long)."""
+
+
+class ScenarioNameTaken(ScenarioNameError):
+    """Another author already saved a scenario under this name."""
 
 
 def reference_frame(year: int) -> pd.DataFrame:
@@ -62,19 +66,32 @@ def message(key: str, params: dict, lang: str, names: dict[str, dict[str, str]])
     return t(key, lang, **shown)
 
 
+def _changed(store) -> int:
+    return int(store_fetch(store, "state/changes")["changed"].iloc[0])
+
+
 def save(name: str, author: str, inputs: ScenarioInputs, result) -> None:
-    """Store a scenario under ``name`` (a scenario of the same name is replaced)."""
+    """Store a scenario under ``name``, by ``author`` (the signed-in user, never typed in).
+    The author's own scenario of the same name is replaced; another author's is not."""
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise ScenarioNameError(name)
+    if not author:
+        raise ValueError("a scenario is saved by someone")
     values = {
         "name": name,
-        "author": author.strip() or "—",
+        "author": author,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": json.dumps(inputs.to_query_params()),
         "results": json.dumps(result.to_dict()),
     }
-    get_store().execute_write_fn(lambda store: store_run(store, "state/scenario_save", **values))
+
+    def write(store) -> int:
+        store_run(store, "state/scenario_save", **values)
+        return _changed(store)
+
+    if not get_store().execute_write_fn(write):
+        raise ScenarioNameTaken(name)
 
 
 def saved() -> pd.DataFrame:
@@ -86,10 +103,15 @@ def saved() -> pd.DataFrame:
     return frame
 
 
-def delete(scenario_id: int) -> None:
-    get_store().execute_write_fn(
-        lambda store: store_run(store, "state/scenario_delete", scenario_id=int(scenario_id))
-    )
+def delete(scenario_id: int, author: str, any_author: bool = False) -> bool:
+    """Delete a scenario if ``author`` saved it (or ``any_author``: an administrator)."""
+    params = {"scenario_id": int(scenario_id), "author": author, "any_author": any_author}
+
+    def write(store) -> int:
+        store_run(store, "state/scenario_delete", **params)
+        return _changed(store)
+
+    return bool(get_store().execute_write_fn(write))
 
 
 def inputs_of(stored: dict, defaults: ScenarioInputs) -> ScenarioInputs:

@@ -8,6 +8,7 @@ shows figures the warehouse no longer holds.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import streamlit as st
 
@@ -50,7 +51,7 @@ def templates() -> None:
             st.markdown(f"**{report.kind_label(kind, lang)}**")
             st.download_button(
                 t("admin.template_xlsx"),
-                template_xlsx(kind),
+                partial(template_xlsx, kind),
                 file_name=template_file_name(kind, "xlsx"),
                 key=f"template_xlsx_{kind}",
                 on_click="ignore",
@@ -58,7 +59,7 @@ def templates() -> None:
             )
             st.download_button(
                 t("admin.template_csv"),
-                template_csv(kind),
+                partial(template_csv, kind),
                 file_name=template_file_name(kind, "csv"),
                 key=f"template_csv_{kind}",
                 on_click="ignore",
@@ -74,7 +75,7 @@ def show_refusal(parsed: pipeline.ParsedFile) -> None:
     st.dataframe(report.report(parsed, lang), hide_index=True)
     st.download_button(
         t("admin.report_csv"),
-        report.report_csv(parsed, lang),
+        partial(report.report_csv, parsed, lang),
         file_name=f"rapport-{parsed.file_name}.csv",
         mime="text/csv",
         key="report_csv",

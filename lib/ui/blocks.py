@@ -10,6 +10,7 @@ from __future__ import annotations
 import runpy
 import threading
 from contextlib import contextmanager
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -170,10 +171,14 @@ def kpi_tile(kpi, fmt, published: dict, selection) -> None:
 
 
 def download(table: pd.DataFrame, title: str, key: str) -> None:
-    """The raw frame as CSV (escaped against spreadsheet formulas), named after its title."""
+    """The raw frame as CSV (escaped against spreadsheet formulas), named after its title.
+
+    Every download of the app is made when it is clicked (``data`` is a function): Streamlit
+    then serves it once, to the session that asked, instead of keeping a file at a fixed
+    address for as long as the session lives."""
     st.download_button(
         t("common.download_csv"),
-        data=csv_bytes(table),
+        data=partial(csv_bytes, table),
         file_name=f"idmaj-{file_slug(title)}.csv",
         mime="text/csv",
         key=f"download_{key}",

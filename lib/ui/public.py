@@ -6,6 +6,8 @@ warehouse; the figures themselves are built by ``lib.public.view`` (pure).
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from lib.export import csv_bytes
@@ -60,6 +62,12 @@ def public_figures(version: int, lang: str, year: int | None) -> dict:
     }
 
 
+def _table_csv(name: str) -> bytes:
+    from lib.public import snapshot
+
+    return csv_bytes(snapshot.table(name))
+
+
 def public_downloads(tables: tuple[str, ...]) -> None:
     """Each public table as CSV (raw numbers and disclosure flags), and the whole package."""
     from lib.public import snapshot
@@ -74,7 +82,7 @@ def public_downloads(tables: tuple[str, ...]) -> None:
         )
         st.download_button(
             t("public.download_table"),
-            data=csv_bytes(snapshot.table(name)),
+            data=partial(_table_csv, name),
             file_name=f"idmaj-{name}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -85,7 +93,7 @@ def public_downloads(tables: tuple[str, ...]) -> None:
         if archive.exists():
             st.download_button(
                 t("public.download_zip"),
-                data=archive.read_bytes(),
+                data=archive.read_bytes,
                 file_name=archive.name,
                 mime="application/zip",
                 icon=":material/folder_zip:",

@@ -15,6 +15,7 @@ from lib.i18n import current_language, t
 from lib.simulator import scenarios
 from lib.simulator.inputs import REGION_CODES, RULES, SECTORS, ScenarioError, ScenarioInputs
 from lib.simulator.reference import default_inputs, reference_mean_grants, reference_sector_mix
+from lib.ui import session
 from lib.ui.text import escaped, said, url_params
 from lib.warehouse import filters as flt
 from lib.warehouse import queries
@@ -36,6 +37,15 @@ URL_KEYS_PREFIXES = (
 def names() -> dict[str, dict[str, str]]:
     lang = current_language()
     return {"region": queries.names("region", lang), "sector": queries.names("sector", lang)}
+
+
+def author() -> tuple[str, bool]:
+    """Who saves a scenario (the signed-in user; in demonstration mode, that mode) and
+    whether they may delete anyone's (an administrator)."""
+    identity = session.current()
+    if not identity.signed_in:
+        return t("admin.demo_user"), False
+    return identity.name, identity.role == "admin"
 
 
 def say(error: ScenarioError) -> str:

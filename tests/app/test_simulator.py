@@ -66,7 +66,6 @@ def test_save_then_reopen_gives_the_same_numbers(writable):
     at.number_input(key="sim_envelope").set_value(15_000_000).run()
     expected = _tiles(at)
     at.text_input(key="sim_name").input("Quinze millions")
-    at.text_input(key="sim_author").input("Direction")
     submit = next(b for b in at.button if b.label == "Enregistrer")
     submit.click().run()
     assert not at.exception

@@ -1,0 +1,2 @@
+-- How many rows the last statement of this connection wrote.
+SELECT changes() AS changed;
