@@ -25,7 +25,7 @@ import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import tomli_w
@@ -76,10 +76,10 @@ def may_open(page: str, role: str, mode: str) -> bool:
     return page in pages_for(role, mode)
 
 
-def mode_for(public_only: bool, holds_real_records: bool) -> str:
+def mode_for(public_only: bool, in_production: bool) -> str:
     if public_only:
         return "public"
-    return "production" if holds_real_records else "demo"
+    return "production" if in_production else "demo"
 
 
 # --- local accounts ----------------------------------------------------------------------------
@@ -261,6 +261,18 @@ def add_user(name: str, role: str, password: str, secrets_path: Path = SECRETS_P
     data = _read_secrets(secrets_path)
     data.setdefault("users", {})[name] = {"role": role, "password_hash": hash_password(password)}
     _write_secrets(data, secrets_path)
+
+
+def accounts(secrets_path: Path = SECRETS_PATH) -> dict:
+    """The ``[users]`` table of the secrets file, read again whenever the file changes."""
+    stat = secrets_path.stat()
+    return dict(_accounts(secrets_path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _accounts(secrets_path: Path, mtime_ns: int, size: int) -> dict:
+    del mtime_ns, size  # part of the cache key only
+    return _read_secrets(secrets_path).get("users", {})
 
 
 def list_users(secrets_path: Path = SECRETS_PATH) -> dict[str, str]:

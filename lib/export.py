@@ -31,9 +31,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows accents and Arabic correctly."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+def csv_bytes(frame: pd.DataFrame, bom: bool = True) -> bytes:
+    """CSV that no spreadsheet runs, rows ended by CRLF (so a line break inside a cell is
+    quoted, never a new row); with a byte-order mark, Excel shows accents and Arabic."""
+    text = safe_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig" if bom else "utf-8")
 
 
 def file_slug(text: str) -> str:

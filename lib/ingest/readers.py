@@ -1,7 +1,8 @@
 """Bytes to a table of cells: what an uploaded file holds, before any of it is interpreted.
 
 ``read`` refuses what is not a spreadsheet (too large, empty, XLS 97, PDF, HTML, OpenDocument,
-a ZIP that is not a workbook or unpacks to more than ``XLSX_EXPANSION`` times the upload limit)
+a ZIP that is not a workbook or would unpack to more than ``XLSX_UNPACKED_MB`` or ``XLSX_RATIO``
+times its size)
 and gives the non-blank rows of a CSV or of an XLSX's data sheet as a ``Table``. A CSV is
 decoded as UTF-8 (with or without BOM), UTF-16 with BOM or Windows-1252, and its separator is
 sniffed (Excel's ``sep=`` line is honoured); ``mojibake`` spots UTF-8 text that was read as
@@ -26,7 +27,11 @@ from lib.ingest.header import HEADER_SCAN_ROWS, locate_header
 from lib.ingest.report import Bad
 from lib.ingest.text import CONTROL, is_blank
 
-XLSX_EXPANSION = 10  # an XLSX may unpack to this many times the upload limit, not more
+# A workbook of the largest allowed size (200 000 rows) unpacks to about 110 MB, 15 times its
+# size; a zip bomb unpacks to hundreds of times its own. Both are read from the ZIP's directory,
+# before anything is unpacked.
+XLSX_UNPACKED_MB = 150  # an XLSX may unpack to this much, not more
+XLSX_RATIO = 100  # nor to more than this many times its own size
 SNIFF_RECORDS = 50
 SEPARATORS = (";", ",", "\t")
 
@@ -177,7 +182,7 @@ def _read_xlsx(data: bytes, settings: Settings, kinds: tuple[str, ...]) -> Table
         raise Bad("ingest.error.unsupported_format", format="OpenDocument (.ods)")
     if "xl/workbook.xml" not in names:
         raise Bad("ingest.error.unsupported_format", format="ZIP")
-    if unpacked > XLSX_EXPANSION * settings.max_upload_mb * 1024 * 1024:
+    if unpacked > XLSX_UNPACKED_MB * 1024 * 1024 or unpacked > XLSX_RATIO * len(data):
         raise Bad("ingest.error.xlsx_too_large", max_mb=settings.max_upload_mb)
     try:
         return _xlsx_table(data, settings, kinds)

@@ -275,7 +275,7 @@ def _resource(table: render.Table, frame: pd.DataFrame, metadata: dict) -> dict:
 
 
 def _write_files(snapshot: Snapshot, folder: Path) -> None:
-    from lib.export import safe_frame  # files that leave the app never start a formula
+    from lib.export import csv_bytes, safe_frame  # no cell that leaves the app is a formula
 
     def fill(con) -> None:
         for table, frame in snapshot.tables:
@@ -291,7 +291,7 @@ def _write_files(snapshot: Snapshot, folder: Path) -> None:
     create_file(folder / "public.duckdb", fill)
     for table, frame in snapshot.tables:
         safe = safe_frame(frame)
-        safe.to_csv(folder / f"{table.name}.csv", index=False)
+        (folder / f"{table.name}.csv").write_bytes(csv_bytes(safe, bom=False))
         safe.to_json(folder / f"{table.name}.json", orient="records", force_ascii=False,
                      date_format="iso", indent=1)  # fmt: skip
     package = json.dumps(_datapackage(snapshot), ensure_ascii=False, indent=1)

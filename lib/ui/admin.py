@@ -7,16 +7,19 @@ shows figures the warehouse no longer holds.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from functools import partial
 
 import streamlit as st
 
+from lib.export import file_slug
 from lib.formatting import format_date, format_number
 from lib.i18n import current_language, t
 from lib.ingest import pipeline, report, transaction
 from lib.ingest.fields import KINDS
 from lib.ingest.templates import template_csv, template_file_name, template_xlsx
+from lib.ingest.worker import parse_in_worker
 from lib.public.publish import (
     PublicationRefused,
     publication_status,
@@ -24,11 +27,13 @@ from lib.public.publish import (
     republish_after_write,
 )
 from lib.ui import session
+from lib.ui.downloads import made_on_click
 from lib.ui.text import escaped, said
 from lib.warehouse import queries
 from lib.warehouse.db import get_database
 
 log = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def importer_name() -> str:
@@ -38,8 +43,15 @@ def importer_name() -> str:
 
 
 def parse_upload(upload, kind: str) -> pipeline.ParsedFile:
-    """The uploaded file read and checked against the warehouse (never raises on a bad file)."""
-    return pipeline.parse(upload.getvalue(), upload.name, kind, get_database())
+    """The uploaded file read and checked against the warehouse (never raises on a bad file),
+    in a worker process with a time and memory budget, once: the page's reruns reuse it."""
+    data = upload.getvalue()
+    key = (upload.name, hashlib.sha256(data).hexdigest(), kind)
+    kept = st.session_state.get("admin_parsed")
+    if kept is None or kept[0] != key:
+        kept = (key, parse_in_worker(data, upload.name, kind))
+        st.session_state["admin_parsed"] = kept
+    return kept[1]
 
 
 def templates() -> None:
@@ -49,18 +61,21 @@ def templates() -> None:
     for column, kind in zip(columns, KINDS, strict=True):
         with column:
             st.markdown(f"**{report.kind_label(kind, lang)}**")
+            xlsx_name, csv_name = template_file_name(kind, "xlsx"), template_file_name(kind, "csv")
             st.download_button(
                 t("admin.template_xlsx"),
-                partial(template_xlsx, kind),
-                file_name=template_file_name(kind, "xlsx"),
+                made_on_click(partial(template_xlsx, kind), XLSX, xlsx_name),
+                file_name=xlsx_name,
+                mime=XLSX,
                 key=f"template_xlsx_{kind}",
                 on_click="ignore",
                 icon=":material/table_view:",
             )
             st.download_button(
                 t("admin.template_csv"),
-                partial(template_csv, kind),
-                file_name=template_file_name(kind, "csv"),
+                made_on_click(partial(template_csv, kind), "text/csv", csv_name),
+                file_name=csv_name,
+                mime="text/csv",
                 key=f"template_csv_{kind}",
                 on_click="ignore",
                 icon=":material/csv:",
@@ -73,10 +88,11 @@ def show_refusal(parsed: pipeline.ParsedFile) -> None:
         t("admin.refused", errors=format_number(len(parsed.errors), lang)), icon=":material/block:"
     )
     st.dataframe(report.report(parsed, lang), hide_index=True)
+    file_name = f"rapport-{file_slug(parsed.file_name)}.csv"
     st.download_button(
         t("admin.report_csv"),
-        partial(report.report_csv, parsed, lang),
-        file_name=f"rapport-{parsed.file_name}.csv",
+        made_on_click(partial(report.report_csv, parsed, lang), "text/csv", file_name),
+        file_name=file_name,
         mime="text/csv",
         key="report_csv",
         on_click="ignore",
@@ -114,6 +130,7 @@ def commit(parsed: pipeline.ParsedFile, replace_demo: bool) -> None:
     _republish()
     st.session_state["admin_notice"] = t("admin.committed", batch=batch_id)
     st.session_state.pop("admin_upload_version", None)
+    st.session_state.pop("admin_parsed", None)  # the file is in the warehouse now
     st.rerun()
 
 

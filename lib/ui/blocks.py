@@ -21,6 +21,7 @@ from lib.config import REPO_DIR
 from lib.export import csv_bytes, file_slug
 from lib.formatting import format_change, format_money, format_number
 from lib.i18n import current_language, t
+from lib.ui.downloads import made_on_click
 from lib.ui.text import escaped
 
 PLOTLY_CONFIG = {
@@ -173,13 +174,12 @@ def kpi_tile(kpi, fmt, published: dict, selection) -> None:
 def download(table: pd.DataFrame, title: str, key: str) -> None:
     """The raw frame as CSV (escaped against spreadsheet formulas), named after its title.
 
-    Every download of the app is made when it is clicked (``data`` is a function): Streamlit
-    then serves it once, to the session that asked, instead of keeping a file at a fixed
-    address for as long as the session lives."""
+    Made when clicked, for this session, and forgotten soon after (``lib.ui.downloads``)."""
+    file_name = f"idmaj-{file_slug(title)}.csv"
     st.download_button(
         t("common.download_csv"),
-        data=partial(csv_bytes, table),
-        file_name=f"idmaj-{file_slug(title)}.csv",
+        data=made_on_click(partial(csv_bytes, table), "text/csv", file_name),
+        file_name=file_name,
         mime="text/csv",
         key=f"download_{key}",
         icon=":material/download:",

@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib.export import csv_bytes
 from lib.i18n import t
+from lib.ui.downloads import made_on_click
 from lib.ui.text import said, url_params
 from lib.warehouse.filters import year_from_text
 
@@ -80,10 +81,11 @@ def public_downloads(tables: tuple[str, ...]) -> None:
             key="public_table",
             format_func=lambda n: t(f"public.table_{n}"),
         )
+        file_name = f"idmaj-{name}.csv"
         st.download_button(
             t("public.download_table"),
-            data=partial(_table_csv, name),
-            file_name=f"idmaj-{name}.csv",
+            data=made_on_click(partial(_table_csv, name), "text/csv", file_name),
+            file_name=file_name,
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
@@ -93,7 +95,7 @@ def public_downloads(tables: tuple[str, ...]) -> None:
         if archive.exists():
             st.download_button(
                 t("public.download_zip"),
-                data=archive.read_bytes,
+                data=made_on_click(archive.read_bytes, "application/zip", archive.name),
                 file_name=archive.name,
                 mime="application/zip",
                 icon=":material/folder_zip:",

@@ -47,6 +47,10 @@ def oidc_configured() -> bool:
 
 
 def local_users() -> Mapping:
+    """The local accounts as they are now: the secrets file is read again when it changed
+    (Streamlit keeps ``st.secrets`` from its first read), so a removed account is gone."""
+    if auth.SECRETS_PATH.exists():
+        return auth.accounts(auth.SECRETS_PATH)
     return secrets().get("users", {})
 
 
@@ -64,6 +68,11 @@ def _oidc_identity() -> Identity | None:
     return Identity(name, auth.role_from_identity(user, settings), "oidc")
 
 
+def _account_unchanged(stored: Mapping) -> bool:
+    account = local_users().get(stored["name"])
+    return isinstance(account, Mapping) and account.get("role") == stored["role"]
+
+
 def _expired() -> bool:
     timeout = get_settings().session_timeout_minutes * 60
     seen = st.session_state.get(SEEN_KEY)
@@ -77,6 +86,9 @@ def current() -> Identity:
         sign_out(notice="auth.expired")
         stored = None
     st.session_state[SEEN_KEY] = time.time()
+    if stored and not _account_unchanged(stored):
+        sign_out(notice="auth.account_changed")  # removed or given another role: at once
+        stored = None
     if stored:
         return Identity(stored["name"], stored["role"], "local")
     return _oidc_identity() or ANONYMOUS

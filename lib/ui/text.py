@@ -22,6 +22,9 @@ PARAM_LENGTH = 500  # a link's parameter is cut to this length before anything p
 SHOWN_LENGTH = 200  # an outside value is shown up to this many characters
 _MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
 _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
+# Markdown also turns bare addresses into links (https://…, www.…, name@host): a zero-width
+# space inside the word that starts one keeps the text as it reads and stops the link.
+_AUTOLINK = re.compile(r"(?i)(?<=h)(?=ttps?\\?:)|(?<=f)(?=tp\\?:)|(?<=w)(?=ww\\?\.)|(?=\\?@)")
 
 
 def escaped(value: object) -> str:
@@ -29,7 +32,7 @@ def escaped(value: object) -> str:
     text = _LINE_BREAKS.sub(" ", str(value))
     if len(text) > SHOWN_LENGTH:
         text = text[: SHOWN_LENGTH - 1] + "…"
-    return _MARKUP.sub(r"\\\1", text)
+    return _AUTOLINK.sub("\u200b", _MARKUP.sub(r"\\\1", text))
 
 
 def said(key: str, **params) -> str:

@@ -121,6 +121,12 @@ def holds_real_records() -> bool:
     return bool(record_provenance()["imported"].sum() > 0)
 
 
+def in_production() -> bool:
+    """True once anything was ever imported (records or published figures, even rolled back):
+    internal pages then need a signed-in user, and the demonstration never comes back."""
+    return holds_real_records() or int(_run("dashboard/import_count")["batches"].iloc[0]) > 0
+
+
 def holds_demo_records() -> bool:
     return bool(record_provenance()["demo"].sum() > 0)
 

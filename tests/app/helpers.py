@@ -115,8 +115,9 @@ def column_total(frame: pd.DataFrame, column: str) -> float:
 
 
 def texts(elements: Iterable) -> list[str]:
-    """What the elements show: Markdown backslash escapes (outside values) read as the text."""
-    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
+    """What the elements show: the escapes of outside values (backslashes, zero-width spaces
+    that stop bare addresses from becoming links) read as the text."""
+    return [re.sub(r"\\(.)", r"\1", element.value).replace("\u200b", "") for element in elements]
 
 
 def options() -> FilterOptions:
