@@ -31,14 +31,15 @@ if upload is not None:
     parsed = admin.parse_upload(upload, kind)
     if not parsed.ok:
         admin.show_refusal(parsed)
-    else:
+    elif (choice := admin.overlap_choice(parsed)) is not None:
+        choice = None if choice == "none" else choice
         replace_demo = False
         if admin.demo_records_present():
             st.info(t("admin.first_real_import"), icon=":material/lock:")
             replace_demo = st.checkbox(
                 t("admin.replace_demo"), key="admin_replace_demo", help=t("admin.replace_demo_help")
             )
-        admin.show_preview(parsed, replace_demo)
+        admin.show_preview(parsed, replace_demo, choice)
         confirmed = True
         if replace_demo:
             confirmed = st.checkbox(t("admin.confirm_replace"), key="admin_confirm_replace")
@@ -49,7 +50,7 @@ if upload is not None:
             icon=":material/cloud_upload:",
             key="admin_commit",
         ):
-            admin.commit(parsed, replace_demo)
+            admin.commit(parsed, replace_demo, choice)
 
 st.subheader(t("admin.step_history"))
 admin.history()

@@ -805,10 +805,10 @@ def grant(i: int) -> int:
     return 10_000 + 100 * (i % 50)
 
 
-def _beneficiaries_2019(count: int) -> bytes:
+def _beneficiaries_2019(count: int, region: str = "Souss-Massa") -> bytes:
     lines = ["Année;Région;Secteur;Sexe;Tranche d'âge;Type d'appui;Montant (MAD)"]
     lines += [
-        f"2019;Souss-Massa;Services;{'FM'[i % 2]};25-34;auto-emploi;{grant(i)}"
+        f"2019;{region};Services;{'FM'[i % 2]};25-34;auto-emploi;{grant(i)}"
         for i in range(count)
     ]
     return "\n".join(lines).encode()
@@ -988,7 +988,9 @@ def test_a_reader_never_sees_a_partial_import(warehouse):
 
 def test_imports_committed_at_the_same_moment_all_land_or_are_refused_whole(warehouse):
     database = warehouse.database
-    files = [_beneficiaries_2019(200 + i) for i in range(3)] + [_beneficiaries_2019(200)]
+    regions = ["Souss-Massa", "Oriental", "Fès-Meknès"]  # other people in each file
+    files = [_beneficiaries_2019(200 + i, regions[i]) for i in range(3)]
+    files.append(_beneficiaries_2019(200))
     parsed = [parse(data, "beneficiaries", warehouse) for data in files]
     start, outcomes = threading.Barrier(len(parsed)), []
 

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from openpyxl.utils.datetime import from_excel
 
 from lib.export import FORMULA_START
+from lib.ingest.identity import kind_of
 from lib.ingest.readers import mojibake
 from lib.ingest.reference import Reference, centre_key, region_key
 from lib.ingest.report import Bad, Warned
@@ -63,6 +64,9 @@ def outcomes(name: str, distinct: list, ref: Reference) -> dict[object, object]:
     for raw in distinct:  # text saved in one encoding and read in another
         if isinstance(raw, str) and (fixed := mojibake(raw)) is not None:
             found[cell_key(raw)] = Bad("ingest.error.mojibake", fixed=fixed)
+    for raw in distinct:  # in any column, free text included: nobody's identity gets in
+        if isinstance(raw, str) and (kind := kind_of(raw)) is not None:
+            found[cell_key(raw)] = Bad(f"ingest.error.identity_{kind}")
     return found
 
 
@@ -70,7 +74,9 @@ def _today() -> date:
     return date.today()
 
 
-_NUMBER_SUFFIX = re.compile(r"\s*(mad|dhs?|dirhams?|%)\.?$", re.IGNORECASE)
+# The currency or percent people write after a number, Latin or Arabic: MAD, DH, dirhams,
+# د.م. (درهم مغربي), درهم, دراهم.
+_NUMBER_SUFFIX = re.compile(r"\s*(mad|dhs?|dirhams?|%|د\.?\s?م\.?|درهم|دراهم)\.?$", re.IGNORECASE)
 _SPACED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 
@@ -471,18 +477,11 @@ def _scope(raw, ref: Reference) -> str:
     return ref.region_iso[code]
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?<!\d)(?:\+212|00212|0)\s?[5-7](?:[\s.-]?\d){8}(?!\d)")
-_CIN = re.compile(r"\b[A-Z]{1,2}\d{5,6}\b")
-
-
 @parser("text")
 def _text(raw, ref: Reference) -> str | Warned:
     text = display(raw)
     if len(text) > MAX_TEXT:
         raise Bad("ingest.error.text_too_long", max=MAX_TEXT)
-    if _EMAIL.search(text) or _PHONE.search(text) or _CIN.search(text):
-        raise Bad("ingest.error.personal_data_value")
     if text.startswith(FORMULA_START):
         return Warned(text, "ingest.warning.formula_text")
     return text

@@ -28,10 +28,12 @@ import pandas as pd
 
 from lib.config import Settings, get_settings
 from lib.formatting import format_number
-from lib.ingest import checks, warehouse_checks
+from lib.ingest import checks, overlap, warehouse_checks
 from lib.ingest.cells import outcomes
 from lib.ingest.fields import FIELDS, KINDS, RECORD_COLUMNS, Field, require_kind
 from lib.ingest.header import locate_header, map_columns
+from lib.ingest.identity import IDENTITY_KEYS
+from lib.ingest.overlap import Overlap
 from lib.ingest.readers import Table, read
 from lib.ingest.reference import Reference, reference
 from lib.ingest.report import Bad, Collector, ImportRefused, Problem, Warned, message
@@ -62,6 +64,7 @@ class ParsedFile:
     encoding: str | None = None
     separator: str | None = None
     sheet: str | None = None
+    overlaps: tuple[Overlap, ...] = ()  # earlier batches the file repeats: the officer chooses
 
     @property
     def errors(self) -> list[Problem]:
@@ -105,6 +108,10 @@ def parse(
         parsed.rows, parsed.row_lines = frame, tuple(lines)
     for problem in warehouse_checks.run(parsed, database, file_only=not parsed.rows.size):
         found.keep(problem)
+    if not found.has_errors:
+        parsed.overlaps = tuple(database.execute_fn(lambda c: overlap.overlapping(c, parsed)))
+        for earlier in parsed.overlaps:
+            found.add("ingest.warning.contains_batch", _overlap_params(earlier), severity="warning")
     parsed.problems = found.finish()
     if parsed.errors:
         parsed.rows, parsed.row_lines = _empty_rows(parsed.kind), ()
@@ -192,7 +199,7 @@ def _column(spec: Field, data, columns, header, ref: Reference, found: Collector
             continue
         where = {"line": line, **column, "value": display(raw)}
         if outcome_type is Bad:
-            if outcome.key == "ingest.error.personal_data_value":
+            if outcome.key in IDENTITY_KEYS:
                 where["value"] = None  # never copy personal data into the report
             found.bad(outcome, **where)
             values.append(None)
@@ -254,15 +261,28 @@ class Preview:
         return out
 
 
+def _overlap_params(earlier: Overlap) -> dict:
+    return {
+        "batch_id": earlier.batch_id,
+        "file_name": earlier.file_name,
+        "date": pd.Timestamp(earlier.imported_at).strftime("%d/%m/%Y"),
+        "user": earlier.imported_by,
+        "shared": earlier.shared,
+        "batch_rows": earlier.batch_rows,
+    }
+
+
 def _per_year(values: pd.Series, kpi: str) -> pd.DataFrame:
     """year, value, kpi from a series indexed by year."""
     return values.rename("value").rename_axis("year").reset_index().assign(kpi=kpi)
 
 
-def _added(parsed: ParsedFile) -> pd.DataFrame:
-    """kpi, year, value: what the file's rows add to each KPI."""
-    rows = parsed.rows
-    if parsed.kind == "beneficiaries":
+def _added(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """kpi, year, value: what ``rows`` (records of ``kind``) add to each KPI."""
+    if not len(rows):
+        return pd.DataFrame({"kpi": pd.Series(dtype=str), "year": pd.Series(dtype="int64"),
+                             "value": pd.Series(dtype="int64")})  # fmt: skip
+    if kind == "beneficiaries":
         by_year = rows.groupby("programme_year")
         women = by_year["sex"].apply(lambda s: int((s == "F").sum()))
         frames = [
@@ -270,10 +290,10 @@ def _added(parsed: ParsedFile) -> pd.DataFrame:
             _per_year(by_year["grant_mad"].sum(), "budget_mad"),
             _per_year(women, "women"),
         ]
-    elif parsed.kind == "placements":
+    elif kind == "placements":
         frames = [_per_year(rows.groupby("year").size(), "placements")]
-    elif parsed.kind == "interventions":
-        years = rows["intervention_date"].dt.year.rename("year")
+    elif kind == "interventions":
+        years = pd.to_datetime(rows["intervention_date"]).dt.year.rename("year")
         frames = [_per_year(rows.groupby(years).size(), "interventions")]
     else:
         frames = [
@@ -284,17 +304,40 @@ def _added(parsed: ParsedFile) -> pd.DataFrame:
     return added[["kpi", "year", "value"]]
 
 
-def preview(parsed: ParsedFile, database: Database, replace_demo: bool = False) -> Preview:
-    """How the warehouse would change if ``parsed`` were committed (nothing is written)."""
+def effect(parsed: ParsedFile, database: Database, choice: str | None):
+    """(rows written, rows removed) by a commit with this overlap ``choice``."""
+    if not parsed.overlaps:
+        return parsed.rows, parsed.rows.iloc[0:0]
+    if choice not in overlap.CHOICES:
+        earlier = parsed.overlaps[0]
+        params = {"batch_id": earlier.batch_id, "file_name": earlier.file_name}
+        raise ImportRefused([Problem("ingest.error.overlap_choice_needed", params)])
+    if choice == "new_only":
+        rows = database.execute_fn(lambda c: overlap.new_rows(c, parsed, list(parsed.overlaps)))
+        return rows, parsed.rows.iloc[0:0]
+    removed = database.execute_fn(
+        lambda c: overlap.replaced_rows(c, parsed.kind, list(parsed.overlaps))
+    )
+    return parsed.rows, removed
+
+
+def preview(
+    parsed: ParsedFile, database: Database, replace_demo: bool = False, choice: str | None = None
+) -> Preview:
+    """How the warehouse would change if ``parsed`` were committed (nothing is written);
+    ``choice`` says what to do with an earlier import the file repeats (``overlap.CHOICES``)."""
     if not parsed.ok:
         raise ImportRefused(parsed.errors or [Problem("ingest.error.no_rows")])
+    rows, removed = effect(parsed, database, choice)
     before = database.execute_uncached("ingest/kpis")
     before["year"] = before["year"].fillna(_NO_YEAR).astype("int64")
     kept = before[~before["is_demo"]] if replace_demo else before
     key = ["kpi", "year"]
     old = before.groupby(key)["value"].sum()
     new = kept.groupby(key)["value"].sum()
-    added = _added(parsed).set_index(key)["value"]
+    added = _added(parsed.kind, rows).set_index(key)["value"]
+    if len(removed):
+        added = added.sub(_added(parsed.kind, removed).set_index(key)["value"], fill_value=0)
     kpis = pd.concat({"before": old, "after": new.add(added, fill_value=0)}, axis=1).fillna(0)
     kpis = kpis.reset_index()
     kpis[["before", "after"]] = kpis[["before", "after"]].astype("int64")
@@ -310,8 +353,8 @@ def preview(parsed: ParsedFile, database: Database, replace_demo: bool = False) 
         demo = {row.record_table: int(row.demo) for row in counts.itertuples(index=False)}
     return Preview(
         kind=parsed.kind,
-        rows_to_add=len(parsed.rows),
-        rows=parsed.rows.copy(),
+        rows_to_add=len(rows),
+        rows=rows.copy(),
         kpis=kpis[["kpi", "label", "year", "before", "after", "change"]].reset_index(drop=True),
         demo_rows_removed=demo,
         warnings=tuple(parsed.warnings),

@@ -97,8 +97,9 @@ def _add_centre(ref: Reference, row) -> None:
     centre_id = int(row.code)
     ref.centre_names[centre_id] = row.name_fr
     ref.centre_regions[centre_id] = int(row.region_code)
-    for text in (row.code, row.name_fr):
-        ref.centres[centre_key(text)] = centre_id
+    for text in (row.code, row.name_fr, row.name_ar, row.name_en):  # a city in any language
+        if isinstance(text, str) and text:
+            ref.centres[centre_key(text)] = centre_id
 
 
 def _add_indicator(ref: Reference, row) -> None:

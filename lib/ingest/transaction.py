@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lib.ingest import warehouse_checks
+from lib.ingest import overlap, warehouse_checks
 from lib.ingest.fields import ID_COLUMNS, TABLES
 from lib.ingest.report import ImportRefused, IngestError, Problem
 from lib.warehouse.db import Database, fetch, run_script
@@ -44,26 +44,55 @@ def _who(user: str, refusal: str) -> str:
 # --- Commit ---------------------------------------------------------------------------------
 
 
-def commit(parsed: ParsedFile, database: Database, user: str, replace_demo: bool = False) -> int:
+def commit(
+    parsed: ParsedFile,
+    database: Database,
+    user: str,
+    replace_demo: bool = False,
+    choice: str | None = None,
+) -> int:
     """Write the file's records in one transaction with their ``import_batch``; refresh the
-    cubes in it. ``replace_demo`` removes every demo record in the same transaction. Returns
-    the batch id. Raises ``ImportRefused`` (nothing written) when the file has errors or the
+    cubes in it. ``replace_demo`` removes every demo record in the same transaction; when the
+    file repeats an earlier import, ``choice`` says whether to replace it or to add only the
+    new rows (``overlap.CHOICES``). Returns the batch id. Raises ``ImportRefused`` (nothing
+    written) when the file has errors, when a repeated import has no choice, or when the
     warehouse changed since ``parse`` (the same file imported meanwhile)."""
     user = _who(user, "commit needs the name of the person who imports")
     if not parsed.ok:
         raise ImportRefused(parsed.errors or [Problem("ingest.error.no_rows")])
     # One writer at a time, across processes: a second import waits for the first, then
     # checks the warehouse again inside its own transaction (the same file is then refused).
-    return database.execute_write_fn(lambda cursor: _commit(cursor, parsed, user, replace_demo))
+    return database.execute_write_fn(
+        lambda cursor: _commit(cursor, parsed, user, replace_demo, choice)
+    )
 
 
-def _commit(cursor, parsed: ParsedFile, user: str, replace_demo: bool) -> int:
+def _rows_to_write(cursor, parsed: ParsedFile, user: str, choice: str | None) -> pd.DataFrame:
+    """The file's rows, once what it repeats of earlier imports has been dealt with."""
+    overlaps = overlap.overlapping(cursor, parsed)  # again, inside the write
+    if not overlaps:
+        return parsed.rows
+    first = {"batch_id": overlaps[0].batch_id, "file_name": overlaps[0].file_name}
+    if choice not in overlap.CHOICES:
+        raise ImportRefused([Problem("ingest.error.overlap_choice_needed", first)])
+    if choice == "replace":
+        for earlier in overlaps:
+            _rollback(cursor, earlier.batch_id, user)
+        return parsed.rows
+    rows = overlap.new_rows(cursor, parsed, overlaps)
+    if not len(rows):
+        raise ImportRefused([Problem("ingest.error.nothing_new", first)])
+    return rows
+
+
+def _commit(cursor, parsed: ParsedFile, user: str, replace_demo: bool, choice) -> int:
     problems = warehouse_checks.problems(cursor, parsed)  # again: another session may have won
     if problems:
         raise ImportRefused(problems)
+    written = _rows_to_write(cursor, parsed, user, choice)
     latest = fetch(cursor, "ingest/next_ids").iloc[0]
     batch_id = int(latest["import_batch"]) + 1
-    rows = _with_ids(parsed, latest, batch_id)
+    rows = _with_ids(parsed.kind, written, latest, batch_id)
     if replace_demo:
         run_script(cursor, "ingest/delete_demo")
     cursor.register("ingest_rows", rows)
@@ -86,10 +115,10 @@ def _commit(cursor, parsed: ParsedFile, user: str, replace_demo: bool) -> int:
     return batch_id
 
 
-def _with_ids(parsed: ParsedFile, latest: pd.Series, batch_id: int) -> pd.DataFrame:
+def _with_ids(kind: str, written: pd.DataFrame, latest: pd.Series, batch_id: int) -> pd.DataFrame:
     """The rows as written: their ids after the latest, their batch, not demo."""
-    table = TABLES[parsed.kind]
-    rows = parsed.rows.copy()
+    table = TABLES[kind]
+    rows = written.copy()
     if table == "published_figure":
         if batch_id > MAX_FIGURE_BATCH or int(latest[table]) >= batch_id * FIGURE_ID_BLOCK:
             raise ImportRefused([Problem("ingest.error.figure_ids_exhausted")])

@@ -100,9 +100,32 @@ def show_refusal(parsed: pipeline.ParsedFile) -> None:
     )
 
 
-def show_preview(parsed: pipeline.ParsedFile, replace_demo: bool) -> pipeline.Preview:
+def overlap_choice(parsed: pipeline.ParsedFile) -> str | None:
+    """When the file repeats an earlier import: what to do with it (``replace``, ``new_only``),
+    or None until the data officer has chosen (or when they cancel)."""
+    if not parsed.overlaps:
+        return "none"
     lang = current_language()
-    preview = pipeline.preview(parsed, get_database(), replace_demo=replace_demo)
+    for problem in parsed.warnings:
+        if problem.key == "ingest.warning.contains_batch":
+            st.warning(escaped(report.describe(problem, lang)), icon=":material/content_copy:")
+    choice = st.radio(
+        t("admin.overlap_question"),
+        ("replace", "new_only", "cancel"),
+        index=None,
+        key="admin_overlap",
+        format_func=lambda option: t(f"admin.overlap_{option}"),
+    )
+    if choice == "cancel":
+        st.info(t("admin.overlap_cancelled"), icon=":material/cancel:")
+    return choice if choice in ("replace", "new_only") else None
+
+
+def show_preview(
+    parsed: pipeline.ParsedFile, replace_demo: bool, choice: str | None = None
+) -> pipeline.Preview:
+    lang = current_language()
+    preview = pipeline.preview(parsed, get_database(), replace_demo=replace_demo, choice=choice)
     st.success(
         t(
             "admin.valid",
@@ -120,9 +143,11 @@ def show_preview(parsed: pipeline.ParsedFile, replace_demo: bool) -> pipeline.Pr
     return preview
 
 
-def commit(parsed: pipeline.ParsedFile, replace_demo: bool) -> None:
+def commit(parsed: pipeline.ParsedFile, replace_demo: bool, choice: str | None = None) -> None:
     try:
-        batch_id = transaction.commit(parsed, get_database(), importer_name(), replace_demo)
+        batch_id = transaction.commit(
+            parsed, get_database(), importer_name(), replace_demo, choice=choice
+        )
     except report.IngestError as error:
         for problem in error.problems:
             st.error(escaped(report.describe(problem, current_language())))

@@ -153,3 +153,34 @@ def test_real_data_is_published_by_the_button_then_waits_for_the_calendar(writab
     assert any("données réelles" in c.value for c in at.caption)
     at.button(key="admin_publish").click().run()
     assert any("trop récente" in i.value for i in at.info)
+
+
+def _month(first: int, last: int) -> bytes:
+    rows = [
+        f"2019;Souss-Massa;Services;F;25-34;auto-emploi;{20_000 + i};non;non;non"
+        for i in range(first, last)
+    ]
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("replace", 493), ("new_only", 493),
+                                                  ("cancel", 488)])  # fmt: skip
+def test_a_cumulative_monthly_file_is_never_counted_twice(writable, tmp_path, choice, expected):
+    from lib.ingest import pipeline, transaction
+
+    database = db.get_database()
+    january = pipeline.parse(_month(0, 10), "janvier.csv", "beneficiaries", database)
+    transaction.commit(january, database, "karim")
+    assert _counts()[0] == 488
+    at = _signed_in_officer(tmp_path)
+    at.file_uploader(key="admin_upload").upload("fevrier.csv", _month(0, 15), "text/csv").run()
+    assert any("reprend 10 des 10 lignes" in w.value.replace("\\", "") for w in at.warning)
+    assert not [b for b in at.button if b.key == "admin_commit"]  # no choice yet, no import
+    at.radio(key="admin_overlap").set_value(choice).run()
+    if choice == "cancel":
+        assert not [b for b in at.button if b.key == "admin_commit"]
+    else:
+        assert "488 → 493" in "\n".join(m.value for m in at.markdown)
+        at.button(key="admin_commit").click().run()
+        assert not at.exception
+    assert _counts()[0] == expected

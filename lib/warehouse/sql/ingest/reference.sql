@@ -8,7 +8,7 @@ UNION ALL
 SELECT 'intervention_type', code, NULL, name_fr, name_ar, name_en, NULL, NULL
 FROM intervention_type
 UNION ALL
-SELECT 'centre', CAST(centre_id AS VARCHAR), status_2015, city, city, city, NULL, region_code
+SELECT 'centre', CAST(centre_id AS VARCHAR), status_2015, city, city_ar, city_en, NULL, region_code
 FROM centre
 UNION ALL
 SELECT DISTINCT 'indicator', indicator, NULL, indicator, indicator, indicator, NULL, NULL
