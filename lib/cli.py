@@ -103,6 +103,13 @@ def _import_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
         "--replace-demo", action="store_true", help=t("cli.help.replace_demo", lang)
     )
     parser.add_argument("--user", default=None, help=t("cli.help.user", lang))
+    parser.add_argument("--sheet", default=None, help=t("cli.help.sheet", lang))
+    parser.add_argument(
+        "--choice",
+        choices=("replace", "new-only"),
+        default=None,
+        help=t("cli.help.choice", lang),
+    )
 
 
 def _operator(args: argparse.Namespace) -> str:
@@ -130,21 +137,27 @@ def import_file(args: argparse.Namespace, lang: str) -> int:
         complain("file_unreadable", lang, path=args.file, reason=error.strerror)
         return REFUSED
     database = get_database()
-    parsed = pipeline.parse(data, args.file.name, args.kind, database)
+    parsed = pipeline.parse(data, args.file.name, args.kind, database, sheet=args.sheet)
+    print("\n".join(report.reading(parsed, lang)))
     _print_problems(parsed.problems, lang)
     if not parsed.ok:
         complain("import_refused", lang, errors=len(parsed.errors))
         return REFUSED
+    choice = args.choice.replace("-", "_") if args.choice else None
     kind = report.kind_label(parsed.kind, lang)
-    preview = pipeline.preview(parsed, database, replace_demo=args.replace_demo)
-    print("\n".join(preview.lines(lang)) or t("cli.no_move", lang))
-    if not args.commit:
-        say("import_dry_run", lang, rows=preview.rows_to_add, kind=kind)
-        return DONE
     try:
-        batch = transaction.commit(parsed, database, _operator(args), args.replace_demo)
+        preview = pipeline.preview(parsed, database, args.replace_demo, choice)
+        print("\n".join(preview.lines(lang)) or t("cli.no_move", lang))
+        if not args.commit:
+            say("import_dry_run", lang, rows=preview.rows_to_add, kind=kind)
+            return DONE
+        batch = transaction.commit(
+            parsed, database, _operator(args), args.replace_demo, choice=choice
+        )
     except report.IngestError as refused:
         _print_problems(refused.problems, lang)
+        if any(p.key == "ingest.error.overlap_choice_needed" for p in refused.problems):
+            complain("choice_needed", lang)
         return REFUSED
     say("import_committed", lang, batch=batch, rows=preview.rows_to_add, kind=kind)
     return _republished(lang)

@@ -28,7 +28,8 @@ upload = st.file_uploader(
     t("admin.file"), type=["csv", "xlsx", "txt"], key="admin_upload", help=t("admin.file_help")
 )
 if upload is not None:
-    parsed = admin.parse_upload(upload, kind)
+    parsed = admin.read_upload(upload, kind)
+    admin.show_reading(parsed)
     if not parsed.ok:
         admin.show_refusal(parsed)
     elif (choice := admin.overlap_choice(parsed)) is not None:

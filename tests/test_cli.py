@@ -140,6 +140,25 @@ def test_import_refuses_a_bad_or_missing_file(fresh_data_dir, capsys):
     db.close_all()
 
 
+def test_import_takes_a_sheet_and_a_choice_for_a_repeated_month(fresh_data_dir, capsys):
+    from tests.realistic_files import FILES
+
+    assert cli.main(["build"]) == cli.DONE
+    workbook = fresh_data_dir / "mensuel.xlsx"
+    workbook.write_bytes(FILES["one_sheet_per_month"].make())
+    january = ["import", str(workbook), "--sheet", "Janvier", "--commit"]
+    assert cli.main(january) == cli.DONE
+    assert "Feuille lue : « Janvier »." in capsys.readouterr().out
+    february = ["import", str(workbook), "--commit"]  # another sheet: Février repeats Janvier
+    assert cli.main(february) == cli.REFUSED
+    refused = capsys.readouterr().err
+    assert "Feuille « Février »" in refused and "--choice new-only" in refused
+    assert cli.main([*february, "--choice", "new-only"]) == cli.DONE
+    assert "bénéficiaires 2019 : 482 → 485" in capsys.readouterr().out
+    assert _batches() == 2
+    db.close_all()
+
+
 def test_bench_options_pass_through_untouched(monkeypatch):
     import bench.cli
 

@@ -163,7 +163,8 @@ def test_a_malformed_file_is_refused_with_a_clear_message(case, shared_warehouse
     for error in parsed.errors:  # every message is complete and says where to look
         sentence = report.describe(error)
         assert "{" not in sentence and "ingest." not in sentence, sentence
-        assert re.match(r"^(Ligne \d+|Colonne [A-Z]+|Fichier)\b", sentence), sentence
+        place = r"^(Feuille « [^»]+ »|Ligne \d+\b|Colonne [A-Z]+\b|Fichier\b)"
+        assert re.match(place, sentence), sentence
     assert len(report.report(parsed)) == len(parsed.problems)
     assert parsed.rows.empty
     with pytest.raises(report.ImportRefused):
@@ -808,8 +809,7 @@ def grant(i: int) -> int:
 def _beneficiaries_2019(count: int, region: str = "Souss-Massa") -> bytes:
     lines = ["Année;Région;Secteur;Sexe;Tranche d'âge;Type d'appui;Montant (MAD)"]
     lines += [
-        f"2019;{region};Services;{'FM'[i % 2]};25-34;auto-emploi;{grant(i)}"
-        for i in range(count)
+        f"2019;{region};Services;{'FM'[i % 2]};25-34;auto-emploi;{grant(i)}" for i in range(count)
     ]
     return "\n".join(lines).encode()
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
+from openpyxl.utils.cell import range_boundaries
 
 from lib.config import Settings, get_settings
 from lib.formatting import format_number
@@ -37,7 +38,7 @@ from lib.ingest.overlap import Overlap
 from lib.ingest.readers import Table, read
 from lib.ingest.reference import Reference, reference
 from lib.ingest.report import Bad, Collector, ImportRefused, Problem, Warned, message
-from lib.ingest.text import cell_key, clean, display
+from lib.ingest.text import cell_key, clean, display, shown_lines
 from lib.warehouse.db import Database
 
 _DTYPES = {
@@ -63,7 +64,10 @@ class ParsedFile:
     file_format: str | None = None  # csv, xlsx
     encoding: str | None = None
     separator: str | None = None
-    sheet: str | None = None
+    sheet: str | None = None  # the sheet read, of a workbook
+    other_sheets: tuple[str, ...] = ()  # other sheets that hold such data: the officer may pick
+    header_line: int | None = None
+    skipped_lines: tuple[int, ...] = ()  # blank lines among the rows, not read
     overlaps: tuple[Overlap, ...] = ()  # earlier batches the file repeats: the officer chooses
 
     @property
@@ -86,9 +90,11 @@ def parse(
     kind: str | None,
     database: Database,
     settings: Settings | None = None,
+    sheet: str | None = None,
 ) -> ParsedFile:
     """Read and check a file of ``kind`` (None: guess it from the headers) against the
-    warehouse. Never raises for a bad file: ``ParsedFile.problems`` says what is wrong."""
+    warehouse; of a workbook, the data sheet or the ``sheet`` named. Never raises for a bad
+    file: ``ParsedFile.problems`` says what is wrong, each naming the sheet it is in."""
     if kind is not None:
         require_kind(kind)
     settings = settings or get_settings()
@@ -96,13 +102,14 @@ def parse(
     parsed = ParsedFile(kind or "", str(file_name), hashlib.sha256(data).hexdigest(), len(data))
     found = Collector()
     try:
-        table = read(data, settings, (kind,) if kind else KINDS)
+        table = read(data, settings, (kind,) if kind else KINDS, sheet)
     except Bad as bad:
         found.bad(bad, line=bad.line)
         parsed.problems = found.finish()
         return parsed
     parsed.file_format, parsed.encoding = table.file_format, table.encoding
     parsed.separator, parsed.sheet = table.separator, table.sheet
+    parsed.other_sheets = table.other_sheets
     frame, lines = _interpret(table, kind, reference(database), settings, parsed, found)
     if not found.has_errors:
         parsed.rows, parsed.row_lines = frame, tuple(lines)
@@ -112,7 +119,7 @@ def parse(
         parsed.overlaps = tuple(database.execute_fn(lambda c: overlap.overlapping(c, parsed)))
         for earlier in parsed.overlaps:
             found.add("ingest.warning.contains_batch", _overlap_params(earlier), severity="warning")
-    parsed.problems = found.finish()
+    parsed.problems = [replace(p, sheet=parsed.sheet) for p in found.finish()]
     if parsed.errors:
         parsed.rows, parsed.row_lines = _empty_rows(parsed.kind), ()
     return parsed
@@ -147,6 +154,13 @@ def _interpret(
             severity="warning",
         )
     data = table.records[index + 1 :]
+    parsed.header_line = header_line
+    _layout_warnings(table, data, found)
+    if data:
+        shown = {line for line, _ in data}
+        parsed.skipped_lines = tuple(
+            line for line in range(header_line + 1, data[-1][0]) if line not in shown
+        )
     if table.truncated or len(data) > settings.max_upload_rows:
         found.add("ingest.error.too_many_rows", {"max_rows": settings.max_upload_rows})
         return _empty_rows(kind), []
@@ -157,6 +171,29 @@ def _interpret(
         found.add("ingest.error.no_rows", line=header_line + 1)
         return _empty_rows(kind), []
     return _rows(data, columns, header, kind, ref, found)
+
+
+def _layout_warnings(table: Table, data: list, found: Collector) -> None:
+    """What a workbook hides among the rows read: rows Excel does not show, merged cells whose
+    value was repeated down their rows, other sheets holding the same kind of data."""
+    if table.other_sheets:
+        others = ", ".join(f"« {name} »" for name in table.other_sheets)
+        found.add("ingest.warning.several_sheets", {"others": others}, severity="warning")
+    if not data:
+        return
+    first, last = data[0][0], data[-1][0]
+    hidden = [line for line in table.hidden if first <= line <= last]
+    if hidden:
+        params = {"count": len(hidden), "lines": shown_lines(hidden)}
+        found.add("ingest.warning.hidden_rows", params, line=hidden[0], severity="warning")
+    merged = sorted(
+        (ref for ref in table.merged if first <= range_boundaries(ref)[1] <= last),
+        key=lambda ref: range_boundaries(ref)[1::-1],
+    )
+    if merged:
+        params = {"count": len(merged), "ranges": ", ".join(merged[:8]) + "…" * (len(merged) > 8)}
+        line = range_boundaries(merged[0])[1]
+        found.add("ingest.warning.merged_cells", params, line=line, severity="warning")
 
 
 def _rows(data, columns, header, kind, ref, found: Collector) -> tuple[pd.DataFrame, list[int]]:
@@ -311,7 +348,8 @@ def effect(parsed: ParsedFile, database: Database, choice: str | None):
     if choice not in overlap.CHOICES:
         earlier = parsed.overlaps[0]
         params = {"batch_id": earlier.batch_id, "file_name": earlier.file_name}
-        raise ImportRefused([Problem("ingest.error.overlap_choice_needed", params)])
+        needed = Problem("ingest.error.overlap_choice_needed", params, sheet=parsed.sheet)
+        raise ImportRefused([needed])
     if choice == "new_only":
         rows = database.execute_fn(lambda c: overlap.new_rows(c, parsed, list(parsed.overlaps)))
         return rows, parsed.rows.iloc[0:0]

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import openpyxl
 
 from lib.config import Settings
-from lib.ingest.header import HEADER_SCAN_ROWS, locate_header
+from lib.ingest import workbook as workbook_layout
+from lib.ingest.header import HEADER_SCAN_ROWS
 from lib.ingest.report import Bad
 from lib.ingest.text import CONTROL, is_blank
 
@@ -45,11 +46,17 @@ class Table:
     file_format: str
     encoding: str | None = None
     separator: str | None = None
-    sheet: str | None = None
+    sheet: str | None = None  # the sheet read, of a workbook
+    other_sheets: tuple[str, ...] = ()  # the workbook's other sheets that hold such data too
+    hidden: tuple[int, ...] = ()  # the lines Excel hides
+    merged: tuple[str, ...] = ()  # the merged ranges whose value was repeated down the rows
 
 
-def read(data: bytes, settings: Settings, kinds: tuple[str, ...]) -> Table:
-    """The file's rows, or ``Bad`` when it is not a table this import can read."""
+def read(
+    data: bytes, settings: Settings, kinds: tuple[str, ...], sheet: str | None = None
+) -> Table:
+    """The file's rows, or ``Bad`` when it is not a table this import can read; of a workbook,
+    the data sheet (``sheet`` when it names one: the data officer's choice)."""
     limit = settings.max_upload_mb * 1024 * 1024
     if len(data) > limit:
         size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
@@ -58,7 +65,7 @@ def read(data: bytes, settings: Settings, kinds: tuple[str, ...]) -> Table:
         raise Bad("ingest.error.empty_file")
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, settings, kinds)
+        return _read_xlsx(data, settings, kinds, sheet)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise Bad("ingest.error.unsupported_format", format="XLS (Excel 97-2003)")
     if head.startswith(b"%PDF"):
@@ -170,7 +177,7 @@ def _read_csv(data: bytes, settings: Settings) -> Table:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, settings: Settings, kinds: tuple[str, ...]) -> Table:
+def _read_xlsx(data: bytes, settings: Settings, kinds: tuple[str, ...], sheet: str | None) -> Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -185,43 +192,36 @@ def _read_xlsx(data: bytes, settings: Settings, kinds: tuple[str, ...]) -> Table
     if unpacked > XLSX_UNPACKED_MB * 1024 * 1024 or unpacked > XLSX_RATIO * len(data):
         raise Bad("ingest.error.xlsx_too_large", max_mb=settings.max_upload_mb)
     try:
-        return _xlsx_table(data, settings, kinds)
+        return _xlsx_table(data, settings, kinds, sheet)
     except Bad:
         raise
     except Exception:  # openpyxl raises many kinds of error on a damaged workbook
         raise Bad("ingest.error.unreadable_xlsx") from None
 
 
-def _xlsx_table(data: bytes, settings: Settings, kinds: tuple[str, ...]) -> Table:
+def _xlsx_table(data: bytes, settings: Settings, kinds: tuple[str, ...], wanted) -> Table:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
         if not sheets:
             raise Bad("ingest.error.empty_file")
-        best = _data_sheet(sheets, kinds)
+        found = workbook_layout.choose_sheet(sheets, kinds, wanted)
+        chosen = found.chosen
+        chosen.reset_dimensions()
         limit = settings.max_upload_rows + HEADER_SCAN_ROWS + 1
-        rows = enumerate(map(list, best.iter_rows(values_only=True)), start=1)
+        rows = enumerate(map(list, chosen.iter_rows(values_only=True)), start=1)
         records: list[tuple[int, list]] = []
         truncated = _keep_rows(rows, limit, records)
-        return Table(records, truncated, "xlsx", sheet=best.title)
+        shape = workbook_layout.layout(data, chosen)
+        merged = workbook_layout.fill_merged(records, shape.merged)
+        return Table(
+            records,
+            truncated,
+            "xlsx",
+            sheet=chosen.title,
+            other_sheets=found.others,
+            hidden=tuple(shape.hidden),
+            merged=tuple(merged),
+        )
     finally:
         workbook.close()
-
-
-def _data_sheet(sheets: list, kinds: tuple[str, ...]):
-    """The sheet whose header names the most columns, whatever its place (a template has
-    three sheets); the first one when none does."""
-    best, best_score = sheets[0], -1
-    for sheet in sheets:
-        sheet.reset_dimensions()
-        head = [
-            (line, list(cells))
-            for line, cells in enumerate(
-                itertools.islice(sheet.iter_rows(values_only=True), 3 * HEADER_SCAN_ROWS), 1
-            )
-            if not is_blank(list(cells))
-        ]
-        score = locate_header(head, kinds)[2] if head else -1
-        if score > best_score:
-            best, best_score = sheet, score
-    return best

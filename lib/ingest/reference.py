@@ -18,6 +18,7 @@ _REGION_WORDS = ("region", "جهه")
 _REGION_SPELLINGS = (
     ("saguia", "sakia"), ("houceima", "hoceima"), ("layoune", "laayoune"),
     ("marrakesh", "marrakech"), ("tangier", "tanger"), ("fez", "fes"), ("meknass", "meknes"),
+    ("شرقيه", "شرق"),  # « الجهة الشرقية », the Oriental's usual Arabic name
 )  # fmt: skip
 _CENTRE_WORDS = ("capc", "centre", "center", "ville", "مركز")
 _SECTOR_SYNONYMS = {

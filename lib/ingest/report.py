@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from lib import i18n
 from lib.export import csv_bytes
+from lib.ingest.text import shown_lines
 
 if TYPE_CHECKING:
     from lib.ingest.pipeline import ParsedFile
@@ -43,6 +44,7 @@ class Problem:
     column_index: int | None = None
     value: str | None = None
     severity: str = "error"  # or "warning": shown in the preview, does not block
+    sheet: str | None = None  # the workbook's sheet the problem is in
 
     @property
     def is_error(self) -> bool:
@@ -100,7 +102,9 @@ def message(key: str, lang: str = "fr", **params) -> str:
     return template.format_map(_Format(shown))
 
 
-_TYPED = frozenset({"value", "fixed", "example", "column"})  # what the file says: may be long
+_TYPED = frozenset(
+    {"value", "fixed", "example", "column", "sheet"}
+)  # what the file says: may be long
 
 
 def _shown(value, shorten: bool) -> str:
@@ -109,15 +113,20 @@ def _shown(value, shorten: bool) -> str:
 
 
 def where(problem: Problem, lang: str = "fr") -> str:
-    """Where to look: the cell, the line, the column or the whole file."""
+    """Where to look: the cell, the line, the column or the whole file, and in a workbook the
+    sheet ("Feuille « Données », ligne 4, colonne C « Région »")."""
     params = {"line": problem.line, "letter": problem.letter, "column": problem.column}
     if problem.line is not None and problem.column_index is not None:
-        return message("ingest.where.cell", lang, **params)
-    if problem.line is not None:
-        return message("ingest.where.line", lang, **params)
-    if problem.column_index is not None:
-        return message("ingest.where.column", lang, **params)
-    return message("ingest.where.file", lang)
+        place = "cell"
+    elif problem.line is not None:
+        place = "line"
+    elif problem.column_index is not None:
+        place = "column"
+    else:
+        place = "file"
+    if problem.sheet is not None:
+        return message(f"ingest.where.sheet_{place}", lang, sheet=problem.sheet, **params)
+    return message(f"ingest.where.{place}", lang, **params)
 
 
 def describe(problem: Problem, lang: str = "fr") -> str:
@@ -125,6 +134,39 @@ def describe(problem: Problem, lang: str = "fr") -> str:
     params = {"value": problem.value, "column": problem.column, "line": problem.line}
     params.update(problem.params)
     return f"{where(problem, lang)} : {message(problem.key, lang, **params)}"
+
+
+def reading(parsed: ParsedFile, lang: str = "fr") -> list[str]:
+    """How the file was read, one sentence each: the sheet (or the CSV's encoding and
+    separator), the header's line, the lines skipped and why."""
+    if parsed.sheet is not None:
+        lines = [message("ingest.reading.sheet", lang, sheet=parsed.sheet)]
+    elif parsed.encoding is not None:
+        separator = message("ingest.reading.tab", lang) if parsed.separator == "\t" else None
+        lines = [
+            message(
+                "ingest.reading.csv",
+                lang,
+                encoding=parsed.encoding,
+                separator=separator or parsed.separator,
+            )
+        ]
+    else:
+        return []
+    if parsed.header_line is not None:
+        lines.append(message("ingest.reading.header", lang, line=parsed.header_line))
+        if parsed.header_line > 1:
+            lines.append(message("ingest.reading.above", lang, last=parsed.header_line - 1))
+    if parsed.skipped_lines:
+        lines.append(
+            message(
+                "ingest.reading.blank",
+                lang,
+                count=len(parsed.skipped_lines),
+                lines=shown_lines(list(parsed.skipped_lines)),
+            )
+        )
+    return lines
 
 
 def kind_label(kind: str, lang: str = "fr") -> str:

@@ -107,3 +107,9 @@ def is_blank(cells: list) -> bool:
 def cell_key(raw):
     """A dictionary key that keeps 1, 1.0, True and "1" apart."""
     return raw if type(raw) is str else (type(raw).__name__, raw)
+
+
+def shown_lines(lines: list[int], most: int = 8) -> str:
+    """The first lines of a list, for a message: "5, 8, 9…"."""
+    head = ", ".join(str(line) for line in lines[:most])
+    return head + ("…" if len(lines) > most else "")

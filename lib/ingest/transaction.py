@@ -107,6 +107,7 @@ def _commit(cursor, parsed: ParsedFile, user: str, replace_demo: bool, choice) -
         kind=parsed.kind,
         file_name=parsed.file_name,
         sha256=parsed.sha256,
+        sheet=parsed.sheet,
         imported_by=user,
         imported_at=_now(),
         row_count=len(rows),
@@ -167,6 +168,7 @@ def _rollback(cursor, batch_id: int, user: str) -> int:
 
 
 def batches(database: Database) -> pd.DataFrame:
-    """Every import, newest first: batch_id, kind, file_name, sha256, imported_by, imported_at,
-    row_count, status (committed, rolled_back), rolled_back_at, rolled_back_by."""
+    """Every import, newest first: batch_id, kind, file_name, sheet (of a workbook), sha256,
+    imported_by, imported_at, row_count, status (committed, rolled_back), rolled_back_at,
+    rolled_back_by."""
     return database.execute_uncached("ingest/batches")

@@ -66,8 +66,9 @@ def _batch(batch) -> dict[str, object]:
 
 @file_rule
 def already_imported(cursor, parsed: ParsedFile) -> list[Problem]:
-    """The same file (same SHA-256) committed and not rolled back."""
-    earlier = fetch(cursor, "ingest/committed_file", sha256=parsed.sha256)
+    """The same file (same SHA-256), and of a workbook the same sheet, committed and not
+    rolled back (another sheet of a workbook is another import)."""
+    earlier = fetch(cursor, "ingest/committed_file", sha256=parsed.sha256, sheet=parsed.sheet)
     return [
         Problem("ingest.error.already_imported", _batch(batch))
         for batch in earlier.head(1).itertuples(index=False)

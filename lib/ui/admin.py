@@ -42,16 +42,40 @@ def importer_name() -> str:
     return identity.name if identity.signed_in else t("admin.demo_user")
 
 
-def parse_upload(upload, kind: str) -> pipeline.ParsedFile:
+def parse_upload(upload, kind: str, sheet: str | None = None) -> pipeline.ParsedFile:
     """The uploaded file read and checked against the warehouse (never raises on a bad file),
-    in a worker process with a time and memory budget, once: the page's reruns reuse it."""
+    in a worker process with a time and memory budget, once: the page's reruns reuse it.
+    ``sheet``: the workbook's sheet the data officer chose (None: the one that holds data)."""
     data = upload.getvalue()
-    key = (upload.name, hashlib.sha256(data).hexdigest(), kind)
-    kept = st.session_state.get("admin_parsed")
-    if kept is None or kept[0] != key:
-        kept = (key, parse_in_worker(data, upload.name, kind))
-        st.session_state["admin_parsed"] = kept
-    return kept[1]
+    key = (upload.name, hashlib.sha256(data).hexdigest(), kind, sheet)
+    kept = st.session_state.setdefault("admin_parsed", {})
+    if key not in kept:
+        if len(kept) >= 4:  # a few readings of one file (its sheets), not every file ever sent
+            kept.clear()
+        kept[key] = parse_in_worker(data, upload.name, kind, sheet=sheet)
+    return kept[key]
+
+
+def read_upload(upload, kind: str) -> pipeline.ParsedFile:
+    """The upload as read, then as the data officer wants it read: when several sheets of a
+    workbook hold such data, a choice of sheet (the one read first is preselected)."""
+    parsed = parse_upload(upload, kind)
+    if not parsed.other_sheets:
+        return parsed
+    chosen = st.selectbox(
+        t("admin.sheet_choice"),
+        (parsed.sheet, *parsed.other_sheets),
+        key=f"admin_sheet_{parsed.sha256[:16]}",
+        help=t("admin.sheet_choice_help"),
+    )
+    return parsed if chosen == parsed.sheet else parse_upload(upload, kind, chosen)
+
+
+def show_reading(parsed: pipeline.ParsedFile) -> None:
+    """How the file was read: sheet or encoding, header line, lines skipped and why."""
+    notes = report.reading(parsed, current_language())
+    if notes:
+        st.caption("  \n".join(escaped(note) for note in notes))
 
 
 def templates() -> None:
@@ -134,6 +158,9 @@ def show_preview(
         ),
         icon=":material/task_alt:",
     )
+    skipped = len(parsed.rows) - preview.rows_to_add
+    if skipped > 0:
+        st.caption(t("admin.rows_skipped_overlap", count=format_number(skipped, lang)))
     st.markdown("\n".join(f"- {line}" for line in preview.lines(lang)) or t("admin.no_move"))
     if preview.warnings:
         with st.expander(t("admin.warnings", count=len(preview.warnings))):
@@ -219,7 +246,7 @@ def history() -> None:
                 f"admin.batch_{row['status']}",
                 batch=row["batch_id"],
                 kind=report.kind_label(row["kind"], lang),
-                file=row["file_name"],
+                file=_file_read(row["file_name"], row.get("sheet")),
                 rows=format_number(row["row_count"], lang),
                 who=row["imported_by"],
                 when=row["imported_at"].strftime("%Y-%m-%d %H:%M"),
@@ -239,6 +266,13 @@ def history() -> None:
         if no.button(t("admin.cancel"), key="rollback_no"):
             st.session_state.pop("admin_confirm_rollback")
             st.rerun()
+
+
+def _file_read(file_name: str, sheet: str | None) -> str:
+    """The file, and of a workbook the sheet read: two sheets of one workbook are two imports."""
+    if sheet is None or sheet != sheet:  # None or NaN: a CSV
+        return file_name
+    return t("admin.file_sheet", file=file_name, sheet=sheet)
 
 
 def demo_records_present() -> bool:

@@ -66,7 +66,8 @@ CREATE TABLE import_batch (
     row_count   INTEGER NOT NULL,
     status      VARCHAR NOT NULL,  -- committed, rolled_back
     rolled_back_at TIMESTAMP,
-    rolled_back_by VARCHAR
+    rolled_back_by VARCHAR,
+    sheet       VARCHAR  -- the workbook's sheet read (NULL: a CSV); last, as migration 002 adds it
 );
 
 -- One supported person in one programme year.

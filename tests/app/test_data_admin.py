@@ -25,6 +25,7 @@ GOOD = (
 ).encode("utf-8")
 BAD = (HEADER + "\n2019;Atlantis;Commerce;F;25-34;micro-projet;-5;non;non;non\n").encode("utf-8")
 PASSWORD = "correct-horse-battery"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -163,15 +164,16 @@ def _month(first: int, last: int) -> bytes:
     return (HEADER + "\n" + "\n".join(rows) + "\n").encode("utf-8")
 
 
-@pytest.mark.parametrize(("choice", "expected"), [("replace", 493), ("new_only", 493),
-                                                  ("cancel", 488)])  # fmt: skip
-def test_a_cumulative_monthly_file_is_never_counted_twice(writable, tmp_path, choice, expected):
+@pytest.mark.parametrize(("choice", "added"), [("replace", 15), ("new_only", 15),
+                                               ("cancel", 10)])  # fmt: skip
+def test_a_cumulative_monthly_file_is_never_counted_twice(writable, tmp_path, choice, added):
     from lib.ingest import pipeline, transaction
 
     database = db.get_database()
+    people, budget = _counts()
     january = pipeline.parse(_month(0, 10), "janvier.csv", "beneficiaries", database)
     transaction.commit(january, database, "karim")
-    assert _counts()[0] == 488
+    assert _counts() == (people + 10, budget + sum(20_000 + i for i in range(10)))
     at = _signed_in_officer(tmp_path)
     at.file_uploader(key="admin_upload").upload("fevrier.csv", _month(0, 15), "text/csv").run()
     assert any("reprend 10 des 10 lignes" in w.value.replace("\\", "") for w in at.warning)
@@ -181,6 +183,32 @@ def test_a_cumulative_monthly_file_is_never_counted_twice(writable, tmp_path, ch
         assert not [b for b in at.button if b.key == "admin_commit"]
     else:
         assert "488 → 493" in "\n".join(m.value for m in at.markdown)
+        skipped = [c.value for c in at.caption if "déjà importée" in c.value]
+        assert skipped == (["10 ligne(s) déjà importée(s) ne seront pas ajoutées."]
+                           if choice == "new_only" else [])  # fmt: skip
         at.button(key="admin_commit").click().run()
         assert not at.exception
-    assert _counts()[0] == expected
+    # every KPI the file moves is exactly right: each person once, each dirham once
+    assert _counts() == (people + added, budget + sum(20_000 + i for i in range(added)))
+
+
+def test_the_data_officer_picks_the_sheet_when_two_hold_data(writable):
+    from tests.realistic_files import FILES
+
+    at = _open_admin()
+    data = FILES["one_sheet_per_month"].make()
+    at.file_uploader(key="admin_upload").upload("mensuel.xlsx", data, XLSX).run()
+    assert "Feuille lue : « Février »" in _captions(at)
+    assert "7 lignes" in at.success[0].value
+    sheet = next(s for s in at.selectbox if s.key.startswith("admin_sheet_"))
+    assert sheet.options == ["Février", "Janvier"]
+    sheet.set_value("Janvier").run()
+    assert "Feuille lue : « Janvier »" in _captions(at)
+    assert "4 lignes" in at.success[0].value
+    at.button(key="admin_commit").click().run()
+    assert not at.exception
+    assert _counts()[0] == 478 + 4
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption).replace("\\", "")
