@@ -100,7 +100,9 @@ def test_two_app_processes_and_duckdb_read_while_a_third_process_imports(warehou
     before = [app.stdout.readline().strip() for app in apps]
     assert before == ["479", "479"]
     analyst = duckdb.connect(str(warehouse / "idmaj.duckdb"), read_only=True)  # a BI tool
-    importing = _cli(warehouse, "import", str(_file(warehouse, "vingt.csv", 20)), "--commit")
+    importing = _cli(
+        warehouse, "import", str(_file(warehouse, "vingt.csv", 20, "Oriental")), "--commit"
+    )
     while importing.poll() is None:  # the analyst keeps reading all along
         assert analyst.execute("SELECT count(*) FROM beneficiary").fetchone()[0] >= 478
         time.sleep(0.05)
