@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         help="measure nothing: rewrite <out>/RESULTS.md from <out>/results/latest.json "
         "(after editing bench/findings.md)",
     )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="put the parts measured now into <out>/results/latest.json (default: bench/) in "
+        "place of their earlier figures, keep the other parts', evaluate the targets again and "
+        "rewrite RESULTS.md (with --only: one part measured again without the whole run)",
+    )
     for part in parts.MEASURED:
         part.options(parser)
     return parser
@@ -68,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = _parser()
     args = parser.parse_args(argv)
-    default_parts = QUICK_PARTS if args.quick else parts.NAMES
+    default_parts = QUICK_PARTS if args.quick else parts.DEFAULT_NAMES
     args.parts = tuple(args.only.split(",")) if args.only else default_parts
     unknown = set(args.parts) - set(parts.NAMES)
     if unknown:
@@ -160,6 +167,41 @@ def run(args, log: Log) -> dict:
     return result
 
 
+def merged_result(previous: dict, result: dict) -> dict:
+    """``previous`` with the parts ``result`` measured put in place of its own figures; its
+    warehouses and its comparison with the run before it are kept, each merge is listed."""
+    measured = [part for part in parts.MEASURED if part.NAME in result["options"]["parts"]]
+    names = {part.NAME for part in measured}
+    merged = dict(previous)
+    errors = {k: v for k, v in previous.get("errors", {}).items() if k not in names}
+    for part in measured:
+        merged.pop(part.KEY, None)
+        if part.KEY in result:
+            merged[part.KEY] = result[part.KEY]
+        if part.NAME in result["errors"]:
+            errors[part.NAME] = result["errors"][part.NAME]
+    merged["errors"] = errors
+    merged["warehouses"] = result["warehouses"] | previous.get("warehouses", {})
+    earlier = [m for m in previous.get("merged", []) if not set(m["parts"]) <= names]
+    merged["merged"] = [
+        *earlier,
+        {
+            "parts": sorted(names),
+            "command": result["command"],
+            "started_at": result["started_at"],
+            "duration_s": result["duration_s"],
+            "git_commit": result["machine"]["git_commit"],
+            "load_average": [
+                result["machine"]["load_average_start"],
+                result["machine"].get("load_average_end"),
+            ],
+            "source_changed_during_run": result["source_changed_during_run"],
+        },
+    ]
+    merged["targets"] = targets.evaluate(merged)
+    return merged
+
+
 def load_baseline(path: str | None) -> dict | None:
     if not path or path.lower() == "none":
         return None
@@ -177,6 +219,7 @@ def render(out: Path, baseline: str | None) -> int:
         result["regressions"] = regressions.compare_with(load_baseline(baseline), result)
         write_json(latest, result)
     (out / "RESULTS.md").write_text(report.markdown(result), encoding="utf-8")
+    report.write_files(out, result)
     print(f"rewrote {out / 'RESULTS.md'}", file=sys.stderr)
     return 0
 
@@ -190,14 +233,20 @@ def main(argv: list[str] | None = None) -> int:
     baseline = load_baseline(args.baseline or str(BENCH_DIR / "results" / "latest.json"))
     out = args.out or (BENCH_DIR if args.full else Path(tempfile.mkdtemp(prefix="idmaj-bench-")))
     result = run(args, log)
-    result["regressions"] = regressions.compare_with(baseline, result)
     stamp = result["started_at"].replace(":", "").replace("-", "").replace("+0000", "Z")
+    changed = result["source_changed_during_run"]
+    previous = load_baseline(str((args.out or BENCH_DIR) / "results" / "latest.json"))
+    if args.merge and previous:
+        out = args.out or BENCH_DIR
+        result = merged_result(previous, result)
+    else:
+        result["regressions"] = regressions.compare_with(baseline, result)
     written = report.write(out, result, stamp)
     for target in result["targets"]:
         mark = {True: "met   ", False: "MISSED", None: "n/a   "}[target["passed"]]
         log(f"{mark} {target['target']}: {target['measured']} (limit {target['limit']})")
-    if result["source_changed_during_run"]:
-        changed = ", ".join(result["source_changed_during_run"][:10])
+    if changed:
+        changed = ", ".join(changed[:10])
         log(f"WARNING: the app's files changed while it was measured: {changed}")
     flagged = result["regressions"]["flagged"]
     if flagged:

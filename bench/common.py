@@ -129,6 +129,18 @@ def cpu_seconds(pid: int | str = "self") -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def thread_cpu_seconds(pid: int) -> dict[int, float]:
+    """User + system CPU time of each live thread of a process, by thread id (the main thread's
+    id is the pid), from /proc/<pid>/task/*/stat. A thread that has ended is gone from here but
+    its time stays in ``cpu_seconds(pid)``."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        seconds = cpu_seconds(f"{pid}/task/{task.name}")
+        if seconds is not None:
+            found[int(task.name)] = seconds
+    return found
+
+
 def load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 

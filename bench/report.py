@@ -21,6 +21,7 @@ REPRODUCE = [
     ".venv/bin/python -m bench --quick         # scale 1, few repeats (what the test runs)",
     ".venv/bin/python -m bench --only queries,apptest --scales 1,100",
     ".venv/bin/python -m bench --rebuild       # rebuild bench/warehouses/",
+    ".venv/bin/python -m bench --only soak --merge   # the soak (25 min), merged into RESULTS.md",
     "```",
     "",
 ]
@@ -47,6 +48,19 @@ def _machine(machine: dict) -> list[str]:
     )
 
 
+def _merge_lines(merge: dict) -> list[str]:
+    """A part measured again later and merged into this result (``--merge``)."""
+    changed = merge.get("source_changed_during_run") or []
+    during = f"; files of the app changed meanwhile: {', '.join(changed[:10])}" if changed else ""
+    return [
+        f"Measured again later and merged in (`--merge`): **{', '.join(merge['parts'])}**, by "
+        f"`{merge['command']}` on {merge['started_at']} in {merge['duration_s'] / 60:.1f} min "
+        f"(commit {merge['git_commit']}, load average {merge['load_average'][0]} at the start, "
+        f"{merge['load_average'][1]} at the end{during}).",
+        "",
+    ]
+
+
 def _head(result: dict) -> list[str]:
     out = [
         "# Idmaj: benchmark results",
@@ -60,6 +74,7 @@ def _head(result: dict) -> list[str]:
         "",
         *_machine(result["machine"]),
     ]
+    out += [line for merge in result.get("merged", []) for line in _merge_lines(merge)]
     changed = result.get("source_changed_during_run")
     if changed:
         out += [
@@ -90,4 +105,14 @@ def write(out_dir: Path, result: dict, stamp: str) -> list[Path]:
     write_json(dated, result)
     md = out_dir / "RESULTS.md"
     md.write_text(markdown(result), encoding="utf-8")
-    return [md, latest, dated]
+    return [md, latest, dated, *write_files(out_dir, result)]
+
+
+def write_files(out_dir: Path, result: dict) -> list[Path]:
+    """The files parts write beside RESULTS.md (``files(result)``: the soak's plot)."""
+    written = []
+    for part in parts.SECTIONS:
+        for name, text in getattr(part, "files", lambda result: {})(result).items():
+            (out_dir / name).write_text(text, encoding="utf-8")
+            written.append(out_dir / name)
+    return written

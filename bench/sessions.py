@@ -6,11 +6,14 @@ the browser does on opening a page: it connects to ``/_stcore/stream`` (subproto
 ``streamlit``), sends a ``BackMsg`` whose ``rerun_script`` carries the page's
 ``page_script_hash``, ``page_name`` and query string, and reads ``ForwardMsg`` frames until
 ``script_finished`` (a finish "early for rerun" means the script goes on); the time measured
-runs from opening the connection to that message. An exception element, an error alert,
-``page_not_found``, a compile error, a timeout or a failed connection counts as an error. All N
-sessions of a wave start together and stay connected until the last one is done (as N people
-looking at the page); the server's RSS is sampled from /proc/<pid>/status meanwhile. Every loop
-is bounded by a count and a timeout. Not pure: it starts and stops servers (by pid).
+runs from opening the connection to that message. Behind nginx (``python -m lib serve``) a
+client first fetches the page's HTML as a browser does, keeps the route cookie nginx sets and
+sends it with the websocket's handshake (``page_load``), so its session sticks to one worker.
+An exception element, an error alert, ``page_not_found``, a compile error, a timeout or a
+failed connection counts as an error. All N sessions of a wave start together and stay
+connected until the last one is done (as N people looking at the page); the server's RSS is
+sampled from /proc/<pid>/status meanwhile. Every loop is bounded by a count and a timeout. Not
+pure: it starts and stops servers (by pid).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -200,8 +204,14 @@ async def open_session(
     hold: asyncio.Event | None = None,
     done: asyncio.Event | None = None,
     hold_timeout: float = SESSION_TIMEOUT_S,
+    cookie: str | None = None,
 ) -> dict:
-    """One browser-like session of a page: seconds to script_finished, and what went wrong."""
+    """One browser-like session of a page: seconds to script_finished, and what went wrong.
+
+    ``cookie`` is sent with the websocket's handshake, as a browser sends its cookies (behind
+    nginx, the route cookie picks the worker). A connection the server closes while the
+    session is held open is noted (``dropped_while_held``): a browser would reconnect.
+    """
     import websockets
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -215,6 +225,7 @@ async def open_session(
             open_timeout=timeout,
             ping_interval=None,
             close_timeout=5,
+            additional_headers={"Cookie": cookie} if cookie else None,
         ) as socket_:
             outcome["connect_s"] = time.perf_counter() - started
             try:
@@ -226,8 +237,7 @@ async def open_session(
             if done is not None:
                 done.set()
             if hold is not None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(hold.wait(), hold_timeout)
+                await _hold_open(socket_, hold, hold_timeout, outcome)
     except (OSError, websockets.exceptions.WebSocketException) as failure:
         outcome["problems"].append(f"connection: {type(failure).__name__}: {failure}"[:200])
     finally:
@@ -235,6 +245,67 @@ async def open_session(
             done.set()
     outcome["ok"] = not outcome["problems"] and "finished_s" in outcome
     return outcome
+
+
+async def _hold_open(socket_, hold: asyncio.Event, timeout: float, outcome: dict) -> None:
+    """Keep the session open until ``hold`` is set; note it when the server drops it first."""
+    released = asyncio.ensure_future(hold.wait())
+    closed = asyncio.ensure_future(socket_.wait_closed())
+    finished, pending = await asyncio.wait(
+        {released, closed}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+    )
+    for task in pending:
+        task.cancel()
+    if closed in finished and not hold.is_set():
+        outcome["dropped_while_held"] = True
+
+
+async def first_request(port: int, path: str, timeout: float = 60) -> dict:
+    """A browser's first request of a page (its HTML), as raw HTTP/1.1: the seconds it took and
+    the route cookie nginx set (``idmaj_route=...``), which the session's websocket then sends.
+    """
+    started = time.perf_counter()
+    request = f"GET /{path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n"
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await asyncio.open_connection(HOST, port)
+            writer.write(request.encode("ascii"))
+            answer = await reader.read()  # Connection: close, so the whole answer
+            writer.close()
+    except (OSError, TimeoutError) as failure:
+        return {"ok": False, "problem": f"first request: {type(failure).__name__}: {failure}"}
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    status = head.split(" ", 2)[1] if " " in head else "?"
+    cookies = re.findall(r"(?im)^set-cookie:\s*(idmaj_route=[^;\r\n]+)", head)
+    return {
+        "ok": status == "200",
+        "problem": None if status == "200" else f"first request: HTTP {status}",
+        "s": time.perf_counter() - started,
+        "cookie": cookies[0] if cookies else None,
+    }
+
+
+async def page_load(
+    port: int,
+    page_hash: str,
+    page_name: str,
+    query_string: str,
+    timeout: float,
+    hold: asyncio.Event | None = None,
+    done: asyncio.Event | None = None,
+) -> dict:
+    """What a browser does to open a page behind nginx: fetch its HTML (which sets the route
+    cookie), then open the session's websocket with that cookie. The time is the session's,
+    as ``open_session`` measures it; the HTML's is ``html_s``."""
+    html = await first_request(port, page_name, timeout)
+    if not html["ok"]:
+        if done is not None:
+            done.set()
+        return {"ok": False, "problems": [html["problem"]]}
+    outcome = await open_session(
+        port, page_hash, page_name, query_string, timeout, hold, done, cookie=html["cookie"]
+    )
+    return outcome | {"html_s": html["s"], "cookie": html["cookie"]}
 
 
 async def _read_until_finished(socket_, outcome: dict, started: float, ForwardMsg) -> None:
@@ -289,8 +360,11 @@ async def wave(
     page_name: str,
     query: str,
     keep_times: bool = False,
+    sticky: bool = False,
 ) -> dict:
-    """``sessions`` simultaneous sessions of one page; each held open until all are done."""
+    """``sessions`` simultaneous sessions of one page; each held open until all are done.
+    ``sticky``: each session first fetches the page's HTML and keeps the route cookie that
+    nginx sets (``page_load``), as a browser does."""
     hold = asyncio.Event()
     done = [asyncio.Event() for _ in range(sessions)]
     before = server.rss_mb() or 0.0
@@ -299,9 +373,10 @@ async def wave(
     stop = asyncio.Event()
     sampler = asyncio.create_task(_sample_rss(server, stop, peak))
     started = time.perf_counter()
+    session = page_load if sticky else open_session
     tasks = [
         asyncio.create_task(
-            open_session(server.port, page_hash, page_name, query, SESSION_TIMEOUT_S, hold, d)
+            session(server.port, page_hash, page_name, query, SESSION_TIMEOUT_S, hold, d)
         )
         for d in done
     ]
@@ -318,6 +393,9 @@ async def wave(
     times = [o["finished_s"] for o in outcomes if "finished_s" in o]
     problems = sorted({p for o in outcomes for p in o["problems"]})
     extra = {"times_s": times} if keep_times else {}
+    html_times = [o["html_s"] for o in outcomes if "html_s" in o]
+    if html_times:
+        extra["html_p95_s"] = percentile(html_times, 95)
     return extra | {
         "sessions": sessions,
         "ok": sum(o["ok"] for o in outcomes),

@@ -33,6 +33,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from lib.config import REPO_DIR
+from lib.ops.logs import event
 from lib.warehouse.db import Store, get_store, store_fetch, store_run
 
 ROLES = ("public", "direction", "analyste", "gestion", "admin")
@@ -43,6 +44,7 @@ DASHBOARD = (
     "regions.py",
     "placements.py",
     "interventions.py",
+    "outcomes.py",
     "simulator.py",
     "sources.py",
 )
@@ -141,10 +143,10 @@ class AttemptLog:
             outcome = "refused" if waiting else "pending"
             fields = {"name": name, "client": client, "now": now, "outcome": outcome}
             store_run(connection, "state/sign_in_record", **fields)
+            # Read before the audit's insert, whose rowid last_insert_rowid() would give.
+            attempt = int(store_fetch(connection, "state/last_id")["id"].iloc[0])
             _audit(connection, "sign_in_refused" if waiting else "sign_in_attempt", name, client)
-            if waiting:
-                return None, waiting
-            return int(store_fetch(connection, "state/last_id")["id"].iloc[0]), 0.0
+            return (None, waiting) if waiting else (attempt, 0.0)
 
         return self.store().execute_write_fn(write)
 
@@ -185,6 +187,7 @@ def check_password(
     name = name.strip().lower()[:80]
     attempt, waiting = attempts.begin(name, client)
     if attempt is None:
+        event("sign_in", outcome="refused")
         return SignInResult(False, reason="auth.locked", wait_s=waiting)
     account = users.get(name) if isinstance(users, Mapping) else None
     stored = account.get("password_hash", "") if isinstance(account, Mapping) else ""
@@ -196,10 +199,13 @@ def check_password(
     waiting = attempts.finish(attempt, name, client, matched)
     if not matched:
         reason = "auth.locked" if waiting else "auth.wrong"
+        event("sign_in", outcome="failed")  # not the name typed: it may be a password
         return SignInResult(False, reason=reason, wait_s=waiting)
     role = account.get("role")
     if role not in STAFF_ROLES:
+        event("sign_in", outcome="unknown_role", user=name)
         return SignInResult(False, reason="auth.unknown_role")
+    event("sign_in", outcome="ok", user=name, role=role)
     return SignInResult(True, role=role)
 
 

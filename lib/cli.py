@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
+import logging
 import os
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from lib import auth
@@ -254,6 +257,219 @@ def run_benchmark(args: argparse.Namespace, lang: str) -> int:
     return int(bench_main(args.options) or 0)
 
 
+# --- the board brief -------------------------------------------------------------------------
+
+
+def _brief_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--year", default=None, help=t("cli.help.year", lang))
+    parser.add_argument("-o", "--output", type=Path, default=None, help=t("cli.help.output", lang))
+    parser.add_argument("--region", default=None, help=t("cli.help.region", lang))
+    parser.add_argument("--sector", default=None, help=t("cli.help.sector", lang))
+    parser.add_argument("--sex", default=None, help=t("cli.help.sex", lang))
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=lang, help=t("cli.help.brief_lang", lang)
+    )
+
+
+def _brief_filters(args: argparse.Namespace, options, lang: str):
+    """The selection --year, --region, --sector and --sex ask for (read as the overview's URL
+    is), or None after saying which option holds an unknown value."""
+    from lib.warehouse.filters import parse_query_params
+
+    asked = {"year": args.year, "region": args.region, "sector": args.sector, "sex": args.sex}
+    given = {name: value for name, value in asked.items() if value is not None}
+    chosen, problems = parse_query_params(given, options, max(options.years, default=0))
+    for problem in problems:
+        allowed = problem.params.get("allowed", "")
+        complain("bad_filter", lang, option=f"--{problem.name}", value=problem.value,
+                 allowed=allowed)  # fmt: skip
+    return None if problems else chosen
+
+
+@command("brief", _brief_arguments)
+def write_brief(args: argparse.Namespace, lang: str) -> int:
+    from lib.brief import brief_pdf, file_name
+    from lib.warehouse import queries
+    from lib.warehouse.db import get_database
+
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        complain("no_warehouse", lang, path=settings.warehouse_path)
+        return REFUSED
+    chosen = _brief_filters(args, queries.filter_options(get_database(settings)), lang)
+    if chosen is None:
+        return REFUSED
+    path = args.output or Path(file_name(chosen.year, chosen, lang))
+    data = brief_pdf(settings, chosen.year, chosen, lang)
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        complain("file_unwritable", lang, path=path, reason=error.strerror)
+        return REFUSED
+    say("brief_written", lang, year=chosen.year, path=path)
+    return DONE
+
+
+# --- serving several processes ---------------------------------------------------------------
+
+MAX_WORKERS = 32
+
+
+def _serve_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--workers", type=int, default=2, help=t("cli.help.workers", lang))
+    parser.add_argument("--port", type=int, default=8080, help=t("cli.help.port", lang))
+    parser.add_argument("--address", default="127.0.0.1", help=t("cli.help.address", lang))
+    parser.add_argument(
+        "--worker-port", type=int, default=8601, help=t("cli.help.worker_port", lang)
+    )
+
+
+def _serve_usage_problem(args: argparse.Namespace, lang: str) -> bool:
+    """Say what is wrong with the serve options (True), or nothing (False)."""
+    import ipaddress
+
+    if not 1 <= args.workers <= MAX_WORKERS:
+        complain("bad_workers", lang, maximum=MAX_WORKERS, value=args.workers)
+        return True
+    for option, value in (("--port", args.port), ("--worker-port", args.worker_port)):
+        if not 1 <= value <= 65535:
+            complain("bad_port", lang, option=option, value=value)
+            return True
+    try:
+        ipaddress.ip_address(args.address)
+    except ValueError:
+        complain("bad_address", lang, value=args.address)
+        return True
+    return False
+
+
+@command("serve", _serve_arguments)
+def serve_processes(args: argparse.Namespace, lang: str) -> int:
+    from lib.serve.supervisor import ServeRefused, serve
+
+    if _serve_usage_problem(args, lang):
+        return USAGE
+    try:
+        serve(
+            get_settings(),
+            lambda key, **params: say(key, lang, **params),
+            workers=args.workers,
+            address=args.address,
+            port=args.port,
+            first_worker_port=args.worker_port,
+        )
+    except ServeRefused as refused:
+        complain(refused.key, lang, **refused.params)
+        return REFUSED
+    return DONE
+
+
+# --- backups, integrity, health --------------------------------------------------------------
+
+
+def _backup_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--to", type=Path, default=None, help=t("cli.help.to", lang))
+    parser.add_argument(
+        "--verify", type=Path, default=None, metavar="PATH", help=t("cli.help.verify", lang)
+    )
+    parser.add_argument("--prune", action="store_true", help=t("cli.help.prune", lang))
+
+
+def _print_backup_problems(problems, lang: str) -> None:
+    for problem in problems:
+        print(f"- {problem.describe(lang)}", file=sys.stderr)
+
+
+def _verify_backup(path: Path, lang: str) -> int:
+    from lib.ops import backup
+
+    problems = backup.verify(path)
+    if problems:
+        complain("backup_invalid", lang, path=path)
+        _print_backup_problems(problems, lang)
+        return REFUSED
+    say("backup_valid", lang, path=path)
+    return DONE
+
+
+@command("backup", _backup_arguments)
+def back_up(args: argparse.Namespace, lang: str) -> int:
+    from lib.formatting import format_number
+    from lib.ops import backup
+
+    if args.verify is not None:
+        return _verify_backup(args.verify, lang)
+    settings = get_settings()
+    try:
+        made = backup.backup(settings, args.to)
+    except backup.BackupRefused as refused:
+        complain("backup_refused", lang)
+        _print_backup_problems(refused.problems, lang)
+        return REFUSED
+    size = sum(f["bytes"] for f in (backup.read_manifest(made) or {}).get("files", {}).values())
+    say("backup_done", lang, path=made, megabytes=format_number(size / 1e6, lang, digits=1))
+    if args.prune:
+        removed = backup.prune(args.to or settings.backup_folder)
+        say("backup_pruned", lang, count=format_number(len(removed), lang))
+    return DONE
+
+
+def _restore_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("backup", type=Path, help=t("cli.help.backup_path", lang))
+    parser.add_argument("--yes", action="store_true", help=t("cli.help.yes", lang))
+
+
+@command("restore", _restore_arguments)
+def restore_backup(args: argparse.Namespace, lang: str) -> int:
+    from lib.formatting import format_date
+    from lib.ops import backup
+
+    problems = backup.verify(args.backup)
+    if problems:
+        complain("restore_refused", lang)
+        _print_backup_problems(problems, lang)
+        return REFUSED
+    if not args.yes:
+        created = (backup.read_manifest(args.backup) or {}).get("created_at", "")
+        moment = datetime.fromisoformat(created.rstrip("Z"))
+        when = f"{format_date(moment, lang)} {moment:%H:%M} UTC"
+        say("restore_would", lang, path=args.backup, created=when)
+        return DONE
+    try:
+        safety = backup.restore(args.backup)
+    except backup.BackupRefused as refused:
+        complain("restore_refused", lang)
+        _print_backup_problems(refused.problems, lang)
+        return REFUSED
+    say("restore_done", lang, path=args.backup)
+    if safety is not None:
+        say("restore_safety", lang, path=safety)
+    return _republished(lang)
+
+
+@command("check", lambda parser, lang: None)
+def check_integrity(args: argparse.Namespace, lang: str) -> int:
+    from lib.ops import integrity
+
+    outcomes = integrity.check(get_settings())
+    print("\n".join(integrity.report_lines(outcomes, lang)))
+    return DONE if integrity.passed(outcomes) else REFUSED
+
+
+@command("health", lambda parser, lang: None)
+def say_health(args: argparse.Namespace, lang: str) -> int:
+    from lib.ops.health import health
+
+    state = health(get_settings())
+    print(json.dumps(state, indent=1))
+    if state["healthy"]:
+        return DONE
+    parts = [t(f"ops.health.{name}", lang) for name, part in state.items()
+             if isinstance(part, dict) and not part["ok"]]  # fmt: skip
+    complain("unhealthy", lang, parts=", ".join(parts))
+    return REFUSED
+
+
 # --- the command line ------------------------------------------------------------------------
 
 
@@ -294,8 +510,28 @@ def main(argv: list[str] | None = None) -> int:
     lang = _language(argv)
     args = _parse(argv, lang)
     try:
-        get_settings()
+        settings = get_settings()
     except SettingsError as error:
         print(error.describe(lang), file=sys.stderr)
         return USAGE
-    return COMMANDS[args.command].run(args, args.lang)
+    from lib.ops import logs
+
+    logs.configure(settings)
+    return _run_logged(args)
+
+
+def _run_logged(args: argparse.Namespace) -> int:
+    """Run the command; a full disk is said (nothing was changed), any error is logged."""
+    from lib.warehouse.db import DiskFull, is_disk_full
+
+    log = logging.getLogger(__name__)
+    fields = {"event": "error", "command": args.command}
+    try:
+        return COMMANDS[args.command].run(args, args.lang)
+    except Exception as error:
+        if not is_disk_full(error):
+            log.exception("command failed", extra=fields)
+            raise
+        log.error("disk full", extra={**fields, "event": "disk_full"})
+        print(t(DiskFull.key, args.lang), file=sys.stderr)
+        return REFUSED

@@ -31,6 +31,8 @@ class Settings:
     max_upload_rows: int = 200_000
     session_timeout_minutes: int = 30
     publication_min_days: int = 28  # the public snapshot of real data changes at most this often
+    backup_dir: Path | None = None  # None: data_dir / "backups" (better: another disk)
+    log_dir: Path | None = None  # None: data_dir / "logs"
 
     @property
     def warehouse_path(self) -> Path:
@@ -39,6 +41,16 @@ class Settings:
     @property
     def public_dir(self) -> Path:
         return self.data_dir / "public"
+
+    @property
+    def backup_folder(self) -> Path:
+        """Where ``python -m lib backup`` writes (IDMAJ_BACKUP_DIR, else data/backups)."""
+        return self.backup_dir if self.backup_dir is not None else self.data_dir / "backups"
+
+    @property
+    def log_folder(self) -> Path:
+        """Where the JSON-lines log is written (IDMAJ_LOG_DIR, else data/logs)."""
+        return self.log_dir if self.log_dir is not None else self.data_dir / "logs"
 
     @property
     def is_public_only(self) -> bool:
@@ -98,6 +110,8 @@ _ENV: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "IDMAJ_MAX_UPLOAD_ROWS": ("max_upload_rows", _integer_at_least(1)),
     "IDMAJ_SESSION_TIMEOUT_MINUTES": ("session_timeout_minutes", _integer_at_least(1)),
     "IDMAJ_PUBLICATION_MIN_DAYS": ("publication_min_days", _integer_at_least(0)),
+    "IDMAJ_BACKUP_DIR": ("backup_dir", _path),
+    "IDMAJ_LOG_DIR": ("log_dir", _path),
 }
 
 
@@ -111,8 +125,8 @@ def get_settings(**overrides) -> Settings:
         if variable in os.environ:
             values[field] = parse(variable, os.environ[variable])
     values.update(overrides)
-    for field in ("data_dir", "seed_dir"):
-        if field in values:
+    for field in ("data_dir", "seed_dir", "backup_dir", "log_dir"):
+        if values.get(field) is not None:
             values[field] = Path(values[field])
     settings = replace(Settings(), **values)
     _mode("mode", settings.mode)

@@ -1,7 +1,11 @@
 """Numbers, money, percentages and dates for each interface language, through Babel.
 
-Pure: no streamlit. ``lang`` is one of the interface languages (fr, ar, en); each maps to
-the Babel locale a Moroccan reader expects (fr_MA, ar_MA, en).
+Pure: no streamlit. ``lang`` is one of the interface languages (fr, ar, en), or Tamazight
+(zgh) on the public face; each maps to the Babel locale a Moroccan reader expects (fr_MA,
+ar_MA, en, and zgh_MA, left to right: "29 ⵎⴰⵢⵢⵓ 2019", "13 500 000 MAD"). In a right-to-left
+language a Latin name or a signed figure inside a sentence is wrapped in Unicode isolates
+(``isolated``, ``signed_isolated``), so that its brackets and sign stay where its own direction
+puts them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import math
 from datetime import date
 
 from babel.dates import format_date as _babel_format_date
+from babel.dates import format_skeleton
+from babel.lists import format_list as _babel_format_list
 from babel.numbers import (
     format_compact_currency,
     format_currency,
@@ -17,9 +23,13 @@ from babel.numbers import (
     format_percent,
 )
 
-LOCALES = {"fr": "fr_MA", "ar": "ar_MA", "en": "en"}
+from lib.i18n import is_rtl
+
+LOCALES = {"fr": "fr_MA", "ar": "ar_MA", "en": "en", "zgh": "zgh_MA"}
 CURRENCY = "MAD"
 MISSING = "—"
+# Unicode isolates (UAX #9): first-strong, left-to-right, and the closing pop.
+FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
 
 
 def locale_for(lang: str) -> str:
@@ -72,7 +82,8 @@ def format_money_short(value, lang: str = "fr") -> str:
         return MISSING
     text = format_compact_currency(value, CURRENCY, locale=locale_for(lang), fraction_digits=1)
     # Babel glues the ISO code to the digits in English ("MAD13.5M"); space it as format_money does.
-    return text.replace(CURRENCY, CURRENCY + "\xa0", 1) if text.startswith(CURRENCY) else text
+    glued = text.startswith(CURRENCY) and not text[len(CURRENCY)].isspace()
+    return text.replace(CURRENCY, CURRENCY + "\xa0", 1) if glued else text
 
 
 def format_percent_value(share, lang: str = "fr", digits: int = 1) -> str:
@@ -80,7 +91,9 @@ def format_percent_value(share, lang: str = "fr", digits: int = 1) -> str:
     if _is_missing(share):
         return MISSING
     decimals = "." + "0" * digits if digits else ""
-    pattern = {"fr": f"#,##0{decimals}\xa0%"}.get(lang, f"#,##0{decimals}%")
+    # French and Tamazight space the sign, as their Babel patterns do ("19,2 %").
+    spaced = f"#,##0{decimals}\xa0%"
+    pattern = {"fr": spaced, "zgh": spaced}.get(lang, f"#,##0{decimals}%")
     return format_percent(share, format=pattern, locale=locale_for(lang))
 
 
@@ -101,8 +114,38 @@ def format_date(value: date, lang: str = "fr", style: str = "long") -> str:
     return _babel_format_date(value, format=style, locale=locale_for(lang))
 
 
+def format_month(value: date, lang: str = "fr") -> str:
+    """A month: mai 2019 (fr), مايو 2019 (ar), May 2019 (en)."""
+    if value is None:
+        return MISSING
+    return format_skeleton("yMMMM", value, locale=locale_for(lang))
+
+
 def relative_change(current, previous) -> float | None:
     """(current - previous) / previous, or None where there is no base to compare with."""
     if _is_missing(current) or _is_missing(previous) or previous == 0:
         return None
     return (current - previous) / previous
+
+
+def format_list(items, lang: str = "fr") -> str:
+    """Names in a sentence, joined as the language joins them: "A, B et C", "A وB وC" (never
+    a Latin comma in Arabic), "A, B, and C"."""
+    names = [str(item) for item in items]
+    return _babel_format_list(names, locale=locale_for(lang)) if names else ""
+
+
+def isolated(text: str, lang: str) -> str:
+    """``text`` set apart from the sentence around it where the sentence runs right to left:
+    "(Libération (MAP))" keeps its brackets inside an Arabic sentence. Unchanged elsewhere."""
+    if not text or not is_rtl(lang):
+        return text
+    return f"{FSI}{text}{PDI}"
+
+
+def signed_isolated(text: str, lang: str) -> str:
+    """A signed figure ("+6 %", "-17 %") read left to right inside right-to-left text, where the
+    bidirectional algorithm would otherwise print "6%-". Unchanged in left-to-right languages."""
+    if not text or not is_rtl(lang):
+        return text
+    return f"{LRI}{text}{PDI}"

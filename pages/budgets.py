@@ -20,6 +20,7 @@ if by_year.empty:
     blocks.empty_selection_message()
     st.stop()
 
+blocks.section(t("budgets.section_trends"))
 left, right = st.columns(2)
 with left:
     title = t("budgets.chart_by_year")
@@ -47,7 +48,7 @@ with right:
         "cost_by_year",
     )
 
-st.subheader(t("budgets.breakdown", year=selection.year))
+blocks.section(t("budgets.breakdown", year=selection.year))
 regions = kpis.with_ratios(by_region[by_region["selected"]]).sort_values(
     "budget_mad", ascending=False
 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.ingest import fields, report
-from lib.ui import admin, blocks
+from lib.ui import admin, blocks, integrity
 
 lang = blocks.start_page()
 blocks.page_header(t("admin.title"), t("admin.intro"))
@@ -14,10 +14,10 @@ if notice:
 if st.session_state.pop("admin_publish_failed", False):
     st.warning(t("admin.publish_failed"))
 
-st.subheader(t("admin.step_template"))
+blocks.section(t("admin.step_template"))
 admin.templates()
 
-st.subheader(t("admin.step_upload"))
+blocks.section(t("admin.step_upload"))
 kind = st.selectbox(
     t("admin.kind"),
     fields.KINDS,
@@ -27,6 +27,8 @@ kind = st.selectbox(
 upload = st.file_uploader(
     t("admin.file"), type=["csv", "xlsx", "txt"], key="admin_upload", help=t("admin.file_help")
 )
+# Streamlit's own "20MB per file" line is English only: hidden, and said here instead.
+st.caption(t("admin.upload_limit", size=admin.upload_limit_mb()))
 if upload is not None:
     parsed = admin.read_upload(upload, kind)
     admin.show_reading(parsed)
@@ -53,8 +55,10 @@ if upload is not None:
         ):
             admin.commit(parsed, replace_demo, choice)
 
-st.subheader(t("admin.step_history"))
+blocks.section(t("admin.step_history"))
 admin.history()
 
-st.subheader(t("admin.step_publish"))
+blocks.section(t("admin.step_publish"))
 admin.publication()
+
+integrity.integrity_section()

@@ -33,6 +33,7 @@ if by_type["interventions"].sum() == 0:
     blocks.empty_selection_message()
     st.stop()
 
+blocks.section(t("interventions.section_breakdown"))
 left, right = st.columns(2)
 with left:
     title = t("interventions.chart_by_type")
@@ -58,6 +59,7 @@ with right:
     table = tables.labelled(centres, ("centre", "region", "interventions"))
     blocks.chart_block(figure, table, title, "by_centre")
 
+blocks.section(t("interventions.section_months"))
 title = t("interventions.chart_by_month")
 type_names = dict(zip(by_type["type_code"], by_type["name"], strict=True))
 monthly = by_month.pivot_table(

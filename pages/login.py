@@ -10,8 +10,7 @@ from lib.ui import blocks, session
 lang = blocks.start_page()
 if session.current().signed_in:  # signed in (just now, or by OIDC): on to the dashboard
     st.switch_page("pages/overview.py")
-st.title(t("auth.title"))
-st.caption(t("auth.intro"))
+blocks.page_header(t("auth.title"), t("auth.intro"))
 
 if session.oidc_configured():
     st.button(t("auth.sign_in_oidc"), icon=":material/key:", on_click=st.login, type="primary")

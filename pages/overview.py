@@ -3,9 +3,8 @@
 import streamlit as st
 
 from lib import charts, tables
-from lib.formatting import format_money, format_money_short, format_number, format_percent_value
 from lib.i18n import t
-from lib.ui import blocks, filters
+from lib.ui import blocks, exports, filters, outcomes
 from lib.warehouse import kpis, queries
 
 lang = blocks.start_page()
@@ -28,24 +27,19 @@ if by_year.empty and placements.empty and interventions.empty:
     st.stop()
 
 year = selection.year
-tiles = [
-    (kpis.kpi_for_year(by_year, "budget_mad", year, "programme_budget"), format_money_short),
-    (kpis.kpi_for_year(by_year, "beneficiaries", year, "programme_beneficiaries"), format_number),
-    (kpis.kpi_for_year(by_year, "cost_per_beneficiary", year, "cost"), format_money),
-    (kpis.kpi_for_year(by_year, "share_women", year, "share_women"), format_percent_value),
-    (
-        kpis.kpi_for_year(by_year, "regions_covered", year, "programme_regions_covered"),
-        format_number,
-    ),
-    (kpis.kpi_latest(placements, "placements", year, "placements_in_companies"), format_number),
-    (kpis.kpi_latest(interventions, "interventions", year, "capc_interventions"), format_number),
-]
+blocks.section(t("overview.section_kpis", year=year))
+exports.brief_button(selection)
+tiles = kpis.overview_tiles(by_year, placements, interventions, published, selection)
 for row in (tiles[:4], tiles[4:]):
-    for column, (kpi, fmt) in zip(st.columns(4), row, strict=False):
+    columns = st.columns(4)
+    for column, kpi in zip(columns, row, strict=False):
         with column:
-            blocks.kpi_tile(kpi, fmt, published, selection)
+            blocks.kpi_tile(kpi, selection)
+# Micro-projects still running 12 months on (issue 22), in the last row's first free place.
+with columns[len(tiles) % 4] if len(tiles) % 4 else st.columns(4)[0]:
+    outcomes.still_running_tile(selection, options)
 
-st.divider()
+blocks.section(t("overview.section_trends"))
 left, right = st.columns(2)
 with left:
     title = t("overview.chart_budget")

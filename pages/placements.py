@@ -22,6 +22,7 @@ if by_year.empty or by_year["placements"].sum() == 0:
     blocks.empty_selection_message()
     st.stop()
 
+blocks.section(t("placements.section_trends"))
 title = t("placements.chart_by_year")
 figure = charts.grouped_bar_chart(
     by_year,
@@ -37,7 +38,7 @@ blocks.chart_block(
 )
 st.caption(t("placements.gap_note"))
 
-st.subheader(t("placements.breakdown", year=selection.year))
+blocks.section(t("placements.breakdown", year=selection.year))
 if by_sector["placements"].sum() == 0:
     blocks.empty_selection_message()
     st.stop()

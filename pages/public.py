@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from lib.i18n import t
+from lib.formatting import isolated
+from lib.i18n import is_reviewed, t
+from lib.public import outcomes as public_outcomes
 from lib.public import snapshot, view
 from lib.ui import blocks, public
 from lib.ui.text import escaped, link
 
 lang = blocks.start_page()
 if not snapshot.available():
-    st.title(t("public.title"))
+    blocks.page_header(t("public.title"))
     st.warning(t("public.missing"))
     st.stop()
 
@@ -17,22 +19,28 @@ metadata = snapshot.metadata()
 notes = view.notes(metadata, lang)
 demo = metadata.get("demo") == "True"
 blocks.page_header(t("public.title"), t("public.intro"), demo=demo)
+if not is_reviewed(lang):  # Tamazight, until a qualified translator has confirmed it
+    st.caption(t("public.unreviewed"))
 stale = view.stale_notice(snapshot.status(), metadata, lang)
 if stale:
     st.warning(stale, icon=":material/update_disabled:")
 if demo:
     st.caption(notes["demo"])
 
-st.subheader(t("public.headline"))
-cards = view.headline_cards(snapshot.table("published_figures"), lang)
+blocks.section(t("public.headline"))
+published = snapshot.table("published_figures")
+cards = view.headline_cards(published, lang)
 for row in range(0, len(cards), 3):
     for column, card in zip(st.columns(3), cards[row : row + 3], strict=False):
         with column:
-            st.metric(escaped(card.label), card.value, border=True)
-            st.caption(escaped(card.source))
+            blocks.metric(escaped(card.label), card.value)
+            source = escaped(card.source)
+            if card.source_title:  # the source's name set apart inside an Arabic sentence
+                title = isolated(escaped(card.source_title), lang)
+                source = t("public.source_line", source=title, date=card.source_date)
+            st.caption(source)
 
-st.subheader(t("public.trends"))
-programme = snapshot.table("programme_by_year")
+blocks.section(t("public.trends"))
 for column, figure in zip(
     st.columns(2), public.public_figures(snapshot.version(), lang, None)["trends"], strict=True
 ):
@@ -41,42 +49,62 @@ for column, figure in zip(
 
 regions = snapshot.table("beneficiaries_by_region")
 years = sorted(regions["year"].unique().tolist(), reverse=True)
+blocks.section(t("public.regions_section"))
 year = public.public_year(years)
-st.subheader(t("public.regions_title", year=year))
 figures = public.public_figures(snapshot.version(), lang, year)
-left, right = st.columns([3, 2])
+left, right = st.columns(2)
 with left:
-    st.plotly_chart(figures["map"], config=blocks.PLOTLY_CONFIG)
-    st.caption(notes["map_legend"])
+    st.plotly_chart(figures["map"], config=blocks.PLOTLY_CONFIG)  # its legend names each colour
 with right:
-    st.dataframe(view.regions_table(regions, year, lang), hide_index=True, height=36 * 14 + 4)
+    blocks.dataframe(view.regions_table(regions, year, lang), t("public.regions_title", year=year))
     st.caption(notes["flags"])
 
-st.subheader(t("public.placements_title"))
-placements = snapshot.table("placements_by_sex")
+blocks.section(t("public.placements_title"))
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["placements"], config=blocks.PLOTLY_CONFIG)
-right.dataframe(view.placements_table(placements, lang), hide_index=True)
-right.caption(notes["flags"])
+with right:
+    placements = snapshot.table("placements_by_sex")
+    blocks.dataframe(view.placements_table(placements, lang), t("public.placements_title"))
+    st.caption(notes["flags"])
 
-st.subheader(t("public.interventions_title"))
-types = snapshot.table("interventions_by_type")
+blocks.section(t("public.interventions_title"))
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["interventions"], config=blocks.PLOTLY_CONFIG)
-right.dataframe(view.interventions_table(types, lang), hide_index=True)
-right.caption(notes["flags"])
+with right:
+    types = snapshot.table("interventions_by_type")
+    blocks.dataframe(view.interventions_table(types, lang), t("public.interventions_title"))
+    st.caption(notes["flags"])
 
-st.subheader(t("public.method_title"))
+# Outcomes 12 months on (issue 22): each cohort's national row, with its own method note.
+blocks.section(t("public_outcomes.title"))
+st.caption(t("public_outcomes.intro"))
+for record_kind, name in (("beneficiary", "projects"), ("placement", "jobs")):
+    outcome_table = snapshot.table(f"{name}_at_12_months")
+    title = t(f"public_outcomes.{name}_title")
+    st.markdown(f"**{title}**")
+    blocks.dataframe(public_outcomes.national_view(outcome_table, record_kind, lang), title)
+st.caption(notes["flags"])
+st.markdown(t("public_outcomes.method", threshold=metadata.get("threshold", "")))
+
+blocks.section(t("public.method_title"))
 st.markdown(notes["method"])
 if demo:
     st.markdown(t("public.demo_method"))
 
-st.subheader(t("public.downloads"))
+blocks.section(t("public.downloads"))
 public.public_downloads(snapshot.TABLES)
-st.subheader(t("public.sources"))
-st.markdown(
-    "\n".join(
-        f"- {link(s['title'], s['url'])}" if s["url"] else f"- {escaped(s['title'])}"
-        for s in view.sources(snapshot.table("published_figures"))
-    )
-)
+blocks.section(t("public.sources"))
+
+
+def source_item(source: dict) -> str:
+    """One source as a list item: its title in the page's language (a link when it has an
+    address), the original title beside a translation; Latin names set apart in Arabic."""
+    title = isolated(escaped(source["title"]), lang)
+    shown = link(isolated(source["title"], lang), source["url"]) if source["url"] else title
+    original = source.get("original") or source["title"]
+    if original != source["title"]:
+        shown += f" ({isolated(escaped(original), lang)})"
+    return f"- {shown}"
+
+
+st.markdown("\n".join(source_item(s) for s in view.sources(published, lang)))

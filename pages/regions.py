@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import charts, geo, tables
-from lib.formatting import format_number
+from lib.formatting import format_list, format_number
 from lib.i18n import t
 from lib.ui import blocks, filters
 from lib.warehouse import queries
@@ -55,8 +55,6 @@ figure = charts.region_map(
     title,
     value_label,
     lang,
-    center=geo.MAP_CENTER,
-    zoom=geo.MAP_ZOOM,
     value_format=",.1f" if measure == "rate" else ",.0f",
     hover_extra="note",
     overlays=[
@@ -73,7 +71,9 @@ table = tables.labelled(
 st.caption(t("regions.legend_note"))
 none = selected.loc[selected["beneficiaries"] == 0, "name"].tolist()
 if none:
-    st.caption(t("regions.without", regions=", ".join(none), year=selection.year))
-blocks.chart_block(
-    figure, table, title, "region_map", table_label=t("regions.ranking", year=selection.year)
-)
+    st.caption(t("regions.without", regions=format_list(none, lang), year=selection.year))
+blocks.chart(figure, title, "region_map")
+ranking = t("regions.ranking", year=selection.year)
+blocks.section(ranking)
+blocks.dataframe(table, ranking)
+blocks.download(table, title, "region_map")

@@ -53,6 +53,19 @@ def test_right_password_signs_in_and_wrong_one_does_not(log):
     assert not auth.check_password(USERS, "nobody", "correct-horse", log).ok
 
 
+def test_successful_sign_ins_never_add_up_to_a_lock(log):
+    # Each attempt is finished under its own id (not the audit row's written after it), so
+    # a staff member signing in all day from one computer is never made to wait.
+    for _ in range(auth.CLIENT_ATTEMPTS + 2):
+        assert auth.check_password(USERS, "amina", "correct-horse", log, client="10.0.0.8").ok
+    outcomes = log.store().execute_fn(
+        lambda connection: connection.execute(
+            "SELECT DISTINCT outcome FROM sign_in_attempt"
+        ).fetchall()
+    )
+    assert outcomes == [("ok",)]
+
+
 def test_failures_make_that_computer_wait_longer_each_time_but_not_another(tmp_path):
     clock = Clock()
     log = auth.AttemptLog(Store(tmp_path / "state.sqlite3"), clock)

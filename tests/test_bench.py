@@ -177,10 +177,45 @@ def test_a_slower_median_is_flagged_as_a_regression(quick_run):
 
 def test_every_part_owns_its_options_run_targets_and_section():
     names = [part.NAME for part in parts.MEASURED]
-    assert names == ["queries", "apptest", "startup", "concurrency", "profile"]
+    assert names[:6] == ["queries", "apptest", "startup", "concurrency", "serve", "profile"]
+    assert names[-1] == "soak" and "soak" not in parts.DEFAULT_NAMES  # 20 minutes: asked for
     for part in parts.MEASURED:
         assert part.SCALES in ("all", "top", None), part.NAME
         for function in ("options", "settle", "run", "targets", "section"):
             assert callable(getattr(part, function)), (part.NAME, function)
         assert part.section({"options": {}}) == [], part.NAME
         assert part.targets({}) == [], part.NAME
+
+
+def _serve_result(others_cores: float) -> dict:
+    wave = {
+        "sessions": 50,
+        "ok": 50,
+        "errors": 0,
+        "p50_s": 2.0,
+        "p95_s": 2.5,
+        "max_s": 2.6,
+        "server_cpu_per_session_s": 0.1,
+        "worker_cpu_s": [2.5, 2.4],
+        "nginx_cpu_per_session_s": 0.001,
+        "server_rss_mb": {"before": 500.0, "peak": 550.0},
+        "others_cores": others_cores,
+        "load_average": [3.25, 2.0, 1.0],
+    }
+    serve = {"scale": "1100", "workers": 2, "sessions": [50], "pages_requested": ["public"]}
+    serve["pages"] = {"public": {"waves": {"50": wave}}}
+    return {"machine": {"cpu_count": 2}, "serve": serve}
+
+
+def test_the_serve_section_says_how_busy_the_machine_was():
+    serve_part = next(part for part in parts.MEASURED if part.NAME == "serve")
+    busy = "\n".join(serve_part.section(_serve_result(1.2)))
+    row = next(line for line in busy.splitlines() if line.startswith("| public | 50 |"))
+    assert row.endswith("| 2.5 / 2.4 | 1.0 | 500 → 550 | 1.20 | 3.2 |")
+    assert "**The machine was busy.** Other work kept up to 1.2 of its 2 cores busy" in busy
+    assert "load average up to 3.2" in busy
+    assert "`python -m bench --only concurrency,serve --merge`" in busy
+    quiet = "\n".join(serve_part.section(_serve_result(0.1)))
+    assert "The machine was busy" not in quiet
+    (met,) = serve_part.targets(_serve_result(0.1))
+    assert met["passed"] is True and met["measured"] == "0 errors, p95 2.5 s"

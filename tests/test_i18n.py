@@ -1,10 +1,13 @@
 """lib.i18n: every key the code uses exists in the catalogs, no catalog key is dead, and the
-Arabic and English catalogs mirror the French reference (keys, order, placeholders)."""
+Arabic and English catalogs mirror the French reference (keys, order, placeholders); the
+Tamazight catalog (zgh, the public face only) mirrors its public messages and no other."""
 
 from __future__ import annotations
 
+import logging
 import re
 import string
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -84,6 +87,7 @@ def test_name_column(lang):
 # --- Translations: ar.toml and en.toml mirror fr.toml, the reference ---------------------------
 
 TRANSLATIONS = tuple(lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT_LANGUAGE)
+PUBLIC_ONLY = tuple(lang for lang in i18n.PUBLIC_LANGUAGES if lang not in i18n.LANGUAGES)
 
 # Messages made only of placeholders and punctuation: a translation may equal the French one.
 SAME_AS_FRENCH = frozenset({"{label} ({year})", "{name} ({period})", "{year}", "{first}-{last}"})
@@ -137,12 +141,12 @@ def test_translation_has_exactly_the_french_keys_in_the_same_order(lang):
     assert list(translated) == list(french), f"{lang}.toml does not follow fr.toml's order"
 
 
-@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("lang", i18n.PUBLIC_LANGUAGES)
 def test_catalog_starts_with_a_comment_for_translators(lang):
     assert _catalog_file(lang).read_text(encoding="utf-8").startswith("# ")
 
 
-@pytest.mark.parametrize("lang", TRANSLATIONS)
+@pytest.mark.parametrize("lang", TRANSLATIONS + PUBLIC_ONLY)
 def test_translation_keeps_the_french_placeholders(lang):
     french, translated = i18n.catalog("fr"), i18n.catalog(lang)
     wrong = {
@@ -156,7 +160,7 @@ def test_translation_keeps_the_french_placeholders(lang):
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("lang", i18n.PUBLIC_LANGUAGES)
 def test_no_message_is_empty(lang):
     assert not [key for key, message in i18n.catalog(lang).items() if not message.strip()]
 
@@ -200,7 +204,7 @@ def test_english_messages_carry_no_french():
     assert not frenchy, frenchy
 
 
-@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("lang", i18n.PUBLIC_LANGUAGES)
 def test_every_message_formats_with_its_placeholders(lang):
     failures = {}
     for key, message in i18n.catalog(lang).items():
@@ -220,3 +224,70 @@ def test_t_returns_the_translation_not_the_french_fallback(lang):
     assert i18n.t("overview.title", lang=lang) == i18n.catalog(lang)["overview.title"]
     assert i18n.t("overview.title", lang=lang) != i18n.t("overview.title", lang="fr")
     assert i18n.t("regions.census_year", lang=lang, year=2024).count("2024") == 1
+
+
+# --- Tamazight (zgh): the public face only --------------------------------------------------
+
+TIFINAGH_LETTER = re.compile(r"[\u2d30-\u2d7f]")
+# Tamazight messages with no Tifinagh letter: placeholders and punctuation only.
+WITHOUT_TIFINAGH = SAME_AS_FRENCH | {"{category}: {value}", "{series}, {category}: {value}",
+                                     "{indicator}, {period}, {scope}: {value}"}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", PUBLIC_ONLY)
+def test_public_only_catalog_has_exactly_the_public_french_keys_in_order(lang):
+    public = [key for key in i18n.catalog("fr") if i18n.is_public_message(key)]
+    translated = list(i18n.catalog(lang))
+    missing = [key for key in public if key not in translated]
+    extra = [key for key in translated if key not in public]
+    assert not missing, f"{lang}.toml lacks {missing}"
+    assert not extra, f"{lang}.toml has messages outside the public face: {extra}"
+    assert translated == public, f"{lang}.toml does not follow fr.toml's order"
+
+
+def test_public_messages_name_french_messages():
+    french = i18n.catalog("fr")
+    stale = [
+        name
+        for name in i18n.PUBLIC_MESSAGES
+        if not any(key == name or (name.endswith(".") and key.startswith(name)) for key in french)
+    ]
+    assert not stale, stale
+    assert i18n.is_public_message("public.title") and i18n.is_public_message("nav.public")
+    assert not i18n.is_public_message("overview.title")
+    assert not i18n.is_public_message("publicity.title")  # a table is matched by its dot
+
+
+def test_tamazight_messages_are_written_in_tifinagh():
+    latin_only = [
+        key
+        for key, message in i18n.catalog("zgh").items()
+        if not TIFINAGH_LETTER.search(message) and message not in WITHOUT_TIFINAGH
+    ]
+    assert not latin_only, latin_only
+    assert not sorted(WITHOUT_TIFINAGH - set(i18n.catalog("fr").values())
+                      - set(i18n.catalog("zgh").values()))  # fmt: skip
+
+
+def test_reviewed_says_whether_a_qualified_translator_confirmed_the_catalog():
+    raw = tomllib.loads(_catalog_file("zgh").read_text(encoding="utf-8"))
+    assert isinstance(raw["reviewed"], bool)
+    assert i18n.is_reviewed("zgh") is raw["reviewed"]
+    assert "reviewed" not in i18n.catalog("zgh")  # a field of the file, not a message
+    assert all(i18n.is_reviewed(lang) for lang in i18n.LANGUAGES)
+
+
+def test_t_speaks_tamazight_on_the_public_face_and_french_elsewhere(caplog):
+    assert i18n.t("public.regions_title", "zgh", year=2019) == "ⵉⵎⵏⴼⴰⵄⵏ ⵙ ⵜⵎⵏⴰⴹⵜ ⴳ 2019"
+    with caplog.at_level(logging.DEBUG, logger="lib.i18n"):
+        shown = i18n.t("overview.title", "zgh")
+    assert shown == i18n.t("overview.title", "fr")
+    assert "message overview.title is not in zgh.toml" in caplog.text
+    previous = i18n._language_source  # lib.ui's, when an AppTest imported it
+    i18n.set_language_source(lambda: "zgh")
+    try:
+        assert i18n.current_language() == "zgh"
+        i18n.set_language_source(lambda: "xx")
+        assert i18n.current_language() == "fr"
+    finally:
+        i18n.set_language_source(previous)

@@ -30,6 +30,8 @@ def _figures(database: db.Database) -> int:
 BEFORE = {
     "001_figures_already_public": "ALTER TABLE published_figure DROP COLUMN already_public",
     "002_batch_sheet": "ALTER TABLE import_batch DROP COLUMN sheet",
+    "003_follow_ups": "DROP TABLE agg_follow_up_return; DROP TABLE agg_follow_up_spell; "
+    "DROP TABLE follow_up; DROP TABLE closure_reason; DROP TABLE follow_up_status",
 }
 
 

@@ -70,7 +70,7 @@ def test_money_behind_fewer_than_ten_people_is_hidden(public_dir):
     regions = _tables(public_dir)["beneficiaries_by_region"]
     small = regions["beneficiaries_flag"] != ""
     assert (regions.loc[small, "budget_mad_flag"] != "").all()
-    assert regions.loc[small, "rate_per_100k_2024"].isna().all()
+    assert regions.loc[small, "rate_per_100k"].isna().all()
 
 
 def test_national_totals_are_the_published_figures(public_dir):
@@ -104,13 +104,18 @@ def test_static_site_opens_from_the_file_system_in_french_and_arabic(public_dir)
     english = (site / "en.html").read_text(encoding="utf-8")
     assert 'lang="fr" dir="ltr"' in french and 'lang="ar" dir="rtl"' in arabic
     assert 'lang="en" dir="ltr"' in english and "Public statistics" in english
-    assert (site / "assets" / "plotly.min.js").exists()
-    for page in (french, arabic):
-        scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
-        assert scripts == ["assets/plotly.min.js"]  # nothing from a CDN
-        assert "<svg" in page  # the map needs no JavaScript
+    assert not (site / "assets" / "plotly.min.js").exists()  # no chart JavaScript at all
+    for page in (french, arabic, english):
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert scripts == ['<script src="assets/idmaj.js" defer>']  # copies links, nothing else
+        assert "Plotly" not in page and "https://cdn" not in page
+        assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 9  # 4 charts x 2, map
+        assert '<link rel="icon" href="favicon.ico"' in page
+    assert (site / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    assert "<title>Idmaj — Statistiques publiques</title>" in french
+    assert '<meta name="description" content="' in french
     assert "Statistiques publiques" in french and "الإحصاءات العمومية" in arabic
-    for link in re.findall(r'href="(data/[^"]+)"', french):
+    for link in re.findall(r'href="((?:data|charts)/[^"]+)"', french):
         assert (site / link).exists(), link
 
 
@@ -161,3 +166,57 @@ def test_public_page_year_choice_and_bad_year(public_dir, monkeypatch, tmp_path)
     at.selectbox(key="public_year").select(2017).run()
     assert not at.exception
     assert at.dataframe[0].value.iloc[:, 1].tolist() != table.iloc[:, 1].tolist()
+
+
+# --- the open data a reader can use alone ------------------------------------------------------
+
+
+def _package(public_dir: Path) -> dict:
+    return json.loads((public_dir / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_frictionless_finds_no_error_in_the_data_package(public_dir):
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(public_dir / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])
+
+
+def test_every_field_says_what_it_is_and_flags_say_what_they_allow(public_dir):
+    package = _package(public_dir)
+    for resource in package["resources"]:
+        schema = resource["schema"]
+        names = [field["name"] for field in schema["fields"]]
+        assert schema["primaryKey"] and set(schema["primaryKey"]) <= set(names), resource["name"]
+        for field in schema["fields"]:
+            assert field["title"] and field["description"], (resource["name"], field["name"])
+            assert "{" not in field["description"], field["description"]
+            if field["name"].endswith("_flag"):
+                assert field["constraints"]["enum"] == ["", "< 10", "s"]
+            if field["name"] in ("beneficiaries", "budget_mad", "placements", "interventions"):
+                assert field["unit"], field["name"]
+        if "is_total" in names:
+            assert schema["fields"][names.index("is_total")]["type"] == "boolean"
+
+
+def test_totals_are_typed_and_rates_use_the_census_nearest_to_each_year(public_dir):
+    regions = pd.read_csv(public_dir / "beneficiaries_by_region.csv")
+    assert (regions["is_total"] == (regions["region_code"] == "total")).all()
+    assert set(regions["census_year"]) == {2014}  # programme years 2014-2019
+    assert "rate_per_100k_2024" not in regions
+    shown = regions.dropna(subset=["beneficiaries"])
+    rate = shown["beneficiaries"] / shown["census_population"] * 100_000
+    assert (rate.round(2) - shown["rate_per_100k"]).abs().max() < 1e-9
+    total = regions[regions["is_total"]].iloc[0]
+    assert total["census_population"] == 33_848_242  # Morocco at the 2014 census
+    by_sex = pd.read_csv(public_dir / "beneficiaries_by_sex.csv")
+    assert by_sex.loc[by_sex["is_total"], "sex"].eq("total").all()
+
+
+def test_published_figures_carry_their_translations(public_dir):
+    figures = pd.read_csv(public_dir / "published_figures.csv")
+    row = figures[figures["source_title"] == "DGAPR 2023 report (press)"].iloc[0]
+    assert row["source_title_fr"] == "Rapport 2023 de la DGAPR (presse)"
+    assert "2023" in row["source_title_ar"] and row["source_title_ar"] != row["source_title"]
+    assert row["source_title_en"] == "DGAPR 2023 report (press)"
+    scoped = figures[figures["scope"] == "MA-06"].iloc[0]
+    assert scoped["note_fr"].startswith("région Casablanca-Settat")

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from lib.config import get_settings
 from lib.ingest import pipeline, transaction
 from lib.public import publish as publish_module
+from lib.public import snapshot
 from lib.public.publish import PublicationRefused, publish
 from lib.warehouse import db
 from lib.warehouse.build import build
@@ -148,8 +149,8 @@ def test_no_money_rate_or_cost_is_published_beside_a_hidden_count(tmp_path):
         hidden = table["beneficiaries_flag"].notna()
         assert table.loc[hidden, "budget_mad"].isna().all()
         assert (table.loc[hidden, "budget_mad_flag"] == "s").all()
-        if "rate_per_100k_2024" in table:
-            assert table.loc[hidden, "rate_per_100k_2024"].isna().all()
+        if "rate_per_100k" in table:
+            assert table.loc[hidden, "rate_per_100k"].isna().all()
     assert breaches(folder, 10, true_values(records(people))) == []
 
 
@@ -170,7 +171,7 @@ def demo_snapshot(tmp_path_factory) -> Path:
 def test_every_public_file_of_a_demonstration_snapshot_says_so_on_its_own(demo_snapshot):
     label = "données de démonstration"
     files = [p for p in demo_snapshot.iterdir() if p.suffix in (".csv", ".json")]
-    assert len(files) == 23
+    assert len(files) == 2 * len(snapshot.TABLES) + 1  # a CSV and a JSON each, the package
     for path in files:
         text = path.read_text(encoding="utf-8")
         if path.name == "published_figures.csv" or path.name == "published_figures.json":
@@ -182,13 +183,25 @@ def test_every_public_file_of_a_demonstration_snapshot_says_so_on_its_own(demo_s
 
 
 def test_charts_of_a_demonstration_snapshot_carry_the_label_into_their_images(demo_snapshot):
-    site = (demo_snapshot / "site" / "index.html").read_text(encoding="utf-8")
-    charts = re.findall(r"Plotly.newPlot\((.*?)\)\s*};", site, flags=re.S)
-    assert len(charts) == 4
-    for chart in charts:  # inside each figure: an exported PNG or SVG keeps it
-        assert "donn\\u00e9es de d\\u00e9monstration" in chart
-    arabic = (demo_snapshot / "site" / "ar.html").read_text(encoding="utf-8")
-    assert "بيانات توضيحية" in arabic
+    """Each chart is an SVG drawn at publish time, label inside: a copied chart, the SVG and
+    PNG downloads and the embed pages keep it."""
+    site = demo_snapshot / "site"
+    labels = {"index.html": "données de démonstration", "ar.html": "بيانات توضيحية",
+              "en.html": "demonstration data", "zgh.html": "ⵉⵙⴼⴽⴰ ⵏ ⵓⵙⴽⴰⵏ"}  # fmt: skip
+    for page, label in labels.items():
+        text = (site / page).read_text(encoding="utf-8")
+        drawings = re.findall(r"<svg xmlns=.*?</svg>", text, flags=re.S)
+        assert len(drawings) == 9  # 4 charts at two widths, and the map
+        for drawing in drawings:
+            assert label in drawing
+    files = sorted((site / "charts").glob("*.svg"))
+    assert len(files) == 16  # 4 charts x 4 languages, each with its title drawn in
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert any(word in text for word in labels.values()), path.name
+        assert "10" in text and "<title" in text
+    for path in sorted((site / "charts").glob("*.csv")):
+        assert "données de démonstration" in path.read_text(encoding="utf-8-sig"), path.name
 
 
 def test_a_rescaled_demonstration_does_not_claim_the_published_totals(tmp_path):

@@ -3,9 +3,11 @@ use."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from lib.config import get_settings
+from lib.outcomes import cohorts
 from lib.warehouse import db, queries
 from lib.warehouse.build import build
 from lib.warehouse.filters import Filters
@@ -112,3 +114,74 @@ def test_names_come_from_the_warehouse_in_each_language(options):
     assert queries.names("region", "fr")["6"] == "Casablanca-Settat"
     assert queries.names("region", "ar")["6"] == "الدار البيضاء - سطات"
     assert queries.names("sector", "en")["batiment"] == "Construction"
+
+
+# --- Outcomes: the follow-ups of tests/small_records.py ----------------------------------------
+
+
+def test_outcome_spells_of_micro_projects_and_jobs(options):
+    projects = queries.outcome_spells("beneficiary", Filters(2019), options)
+    rows = projects.sort_values(["cohort_year", "months"])
+    assert rows[["cohort_year", "months", "ended"]].values.tolist() == [
+        [2018, 12, True],
+        [2018, 24, False],
+        [2019, 2, True],
+        [2019, 3, False],
+        [2019, 6, True],
+    ]
+    closed = projects[projects["end_status"] == "projet_ferme"].set_index("cohort_year")
+    assert closed["reason_code"].to_dict() == {2018: "revenus_insuffisants", 2019: "dettes"}
+    assert projects["records"].sum() == 5 and projects["any_demo"].all()
+    jobs = queries.outcome_spells("placement", Filters(2019), options)
+    assert sorted(jobs[["months", "end_status"]].values.tolist()) == [
+        [6, "depart"],
+        [20, "retour_prison"],
+    ]  # placement 3 was never followed
+    with pytest.raises(ValueError):
+        queries.outcome_spells("intervention", Filters(2019), options)
+
+
+def test_outcome_spells_follow_the_filters(options):
+    women = queries.outcome_spells("beneficiary", Filters(2019, sexes=("F",)), options)
+    assert sorted(women["months"].tolist()) == [3, 12]
+    casablanca = queries.outcome_spells("beneficiary", Filters(2019, regions=(6,)), options)
+    assert casablanca["records"].sum() == 3
+    shares = cohorts.share_active(casablanca, by="cohort_year", horizons=[6])
+    assert shares.set_index("cohort_year")["share"].tolist() == [1.0, 0.0]
+
+
+def test_outcome_spells_by_region_sector_or_sex(options):
+    by_region = queries.outcome_spells_by("beneficiary", "region_code", Filters(2019), options)
+    assert by_region.groupby("group_code")["records"].sum().to_dict() == {"1": 1, "6": 3, "9": 1}
+    by_sex = queries.outcome_spells_by("beneficiary", "sex", Filters(2019), options)
+    shares = cohorts.share_active(by_sex, by="group_code", horizons=[12]).set_index("group_code")
+    assert shares.loc["F", "share"] == 0.0 and shares.loc["M", "share"] == pytest.approx(1 / 3)
+    with pytest.raises(ValueError):
+        queries.outcome_spells_by("beneficiary", "age_band", Filters(2019), options)
+
+
+def test_outcome_returns_and_the_cohort_views(options):
+    returns = queries.outcome_returns(Filters(2019), options)
+    assert returns["records"].sum() == 7
+    back = returns[returns["return_months"].notna()]  # summed over kinds, regions, sectors, sexes
+    assert back[["cohort_year", "return_year", "return_months"]].values.tolist() == [
+        [2018, 2020, 20],  # placement 2
+        [2019, 2019, 2],  # beneficiary 5
+    ]
+    per_cohort = cohorts.returns_by_cohort(returns).set_index("cohort_year")
+    assert per_cohort[["followed", "returned"]].values.tolist() == [[4, 1], [3, 1]]
+    jobs_only = queries.outcome_returns(Filters(2019), options, record_kinds=("placement",))
+    assert jobs_only["records"].sum() == 2
+    assert cohorts.published_cohort(returns)["followed"] == 0  # nothing before 2016 here
+
+
+def test_outcome_provenance_and_names(options):
+    assert queries.outcome_provenance() == {
+        "demo": 7,
+        "imported": 0,
+        "horizon": pd.Timestamp("2020-07-01").date(),
+    }
+    assert queries.outcome_names("follow_up_status", "fr")["projet_ferme"] == "Micro-projet fermé"
+    assert queries.outcome_names("closure_reason", "en")["dettes"].startswith("Debts")
+    tile = cohorts.still_running(queries.outcome_spells("beneficiary", Filters(2019), options))
+    assert (tile["cohort_year"], tile["share"], tile["records"]) == (2018, 0.5, 2)

@@ -109,3 +109,54 @@ def test_comparison_table_puts_scenarios_side_by_side(writable):
     )
     assert list(table.columns) == ["A", "B"]
     assert table.loc["Bénéficiaires"].tolist() == ["478", "531"]
+
+
+# --- who sees a saved scenario -----------------------------------------------------------------
+
+AMINA = scenarios.Viewer("amina", signed_in=True)
+KARIM = scenarios.Viewer("karim", signed_in=True)
+SARA = scenarios.Viewer("sara", signed_in=True, admin=True)
+OPEN = scenarios.Viewer("mode démonstration (sans connexion)")  # the app open to all, in French
+
+
+def _saved_names(viewer) -> list[str]:
+    return scenarios.saved(viewer)["name"].tolist()
+
+
+def _reference_result():
+    reference = scenarios.reference_frame(2019)
+    inputs = default_inputs(reference, scenarios.regions_frame(), 2019)
+    return inputs, simulate(inputs, reference, scenarios.regions_frame())
+
+
+def test_a_scenario_is_private_to_its_author_and_the_administrators_until_shared(writable):
+    inputs, result = _reference_result()
+    plan = scenarios.save("Plan A", "amina", inputs, result)
+    assert _saved_names(AMINA) == ["Plan A"] and _saved_names(SARA) == ["Plan A"]
+    assert _saved_names(KARIM) == [] and _saved_names(OPEN) == []
+    assert scenarios.find(plan, KARIM) is None and scenarios.find(plan, AMINA)["name"] == "Plan A"
+    assert not scenarios.set_shared(plan, True, "karim")  # only its author or an administrator
+    assert scenarios.set_shared(plan, True, "amina")
+    assert _saved_names(KARIM) == ["Plan A"] and scenarios.find(plan, KARIM)["shared"]
+    assert _saved_names(OPEN) == []  # shared with the signed-in team, never with anyone
+    assert scenarios.set_shared(plan, False, "sara", any_author=True)
+    assert _saved_names(KARIM) == []
+
+
+def test_saving_again_keeps_the_id_and_the_sharing_and_delete_forgets_both(writable):
+    inputs, result = _reference_result()
+    plan = scenarios.save("Plan A", "amina", inputs, result, share=True)
+    assert scenarios.save("Plan A", "amina", inputs, result) == plan
+    assert scenarios.saved(KARIM)["shared"].tolist() == [True]
+    assert scenarios.saved()["shared"].tolist() == [True]  # every scenario, as a backup lists
+    assert scenarios.delete(plan, "amina")
+    again = scenarios.save("Plan A", "amina", inputs, result)
+    assert again != plan and _saved_names(KARIM) == []  # a new scenario starts private
+
+
+def test_scenarios_saved_while_the_app_was_open_to_all_stay_open_to_all(writable):
+    inputs, result = _reference_result()
+    for number, author in enumerate(scenarios.open_authors()):  # in French, Arabic, English
+        scenarios.save(f"Démo {number}", author, inputs, result)
+    assert len(_saved_names(OPEN)) == len(scenarios.open_authors()) == 3
+    assert len(_saved_names(KARIM)) == 3

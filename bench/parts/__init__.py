@@ -10,8 +10,20 @@ part needs it) but writes its section first. Adding a part is one module and one
 
 from __future__ import annotations
 
-from bench.parts import concurrency, pages, profiles, queries, startup, warehouses
+from bench.parts import (
+    concurrency,
+    lighthouse,
+    pages,
+    profiles,
+    queries,
+    serve,
+    soak,
+    startup,
+    warehouses,
+)
 
-MEASURED = (queries, pages, startup, concurrency, profiles)
+MEASURED = (queries, pages, startup, concurrency, serve, profiles, lighthouse, soak)
 SECTIONS = (warehouses, *MEASURED)
 NAMES = tuple(part.NAME for part in MEASURED)
+# Parts a plain `python -m bench` leaves out (``DEFAULT = False``: the soak's 20 minutes).
+DEFAULT_NAMES = tuple(part.NAME for part in MEASURED if getattr(part, "DEFAULT", True))

@@ -189,6 +189,68 @@ def summarize(stats: pstats.Stats, top: int = 25) -> dict:
     }
 
 
+# --- where the script's time goes --------------------------------------------------------------
+
+# The script thread's time, split by what it is spent on: each part is the time spent inside a
+# group of functions (callees included), counted on cProfile's caller edges that come from the
+# app's own code (or from Streamlit's wrapper of st.* calls), so that a group re-entered
+# through a builtin (reduce, deepcopy...) is not counted twice.
+SCRIPT_THREAD = ("streamlit/runtime/scriptrunner/script_runner.py", "_run_script_thread")
+APP_CODE = (str(REPO_DIR / "lib") + "/", str(REPO_DIR / "pages") + "/", str(REPO_DIR / "app.py"))
+ST_WRAPPER = ("/streamlit/runtime/metrics_util.py",)
+SCRIPT_PARTS = {
+    # Streamlit turning what the page draws into messages: figures to JSON, tables to Arrow,
+    # elements to protobuf (st.plotly_chart, st.dataframe, st.metric...).
+    "Streamlit elements": (
+        ("/streamlit/elements/", "/streamlit/dataframe_util.py", "/streamlit/delta_generator"),
+        APP_CODE + ST_WRAPPER,
+    ),
+    "charts built": (  # lib/charts.py and the Plotly calls the app makes
+        (str(REPO_DIR / "lib" / "charts.py"), "/plotly/", "/_plotly_utils/"),
+        APP_CODE,
+    ),
+    "data read": (  # lib/warehouse/ and the public snapshot's reader
+        (str(REPO_DIR / "lib" / "warehouse") + "/", str(REPO_DIR / "lib/public/snapshot.py")),
+        APP_CODE,
+    ),
+}
+SCRIPT_REST = "rest of the script"  # app code, pandas, Streamlit's runner and navigation
+
+
+def _in(paths: tuple[str, ...]):
+    return lambda function: any(path in function[0] for path in paths)
+
+
+def entered_s(stats: pstats.Stats, group: tuple[str, ...], callers_from: tuple[str, ...]) -> float:
+    """Seconds spent in the functions of ``group`` (files), counted where a caller of
+    ``callers_from`` (and not of the group) calls them."""
+    member, outside = _in(group), _in(callers_from)
+    return sum(
+        edge[3]
+        for function, (_cc, _nc, _tt, _ct, callers) in stats.stats.items()
+        if member(function)
+        for caller, edge in callers.items()
+        if outside(caller) and not member(caller)
+    )
+
+
+def cumulative_s(stats: pstats.Stats, path: str, name: str) -> float:
+    """The cumulative seconds of one function, named by a part of its file and its name."""
+    found = [v[3] for (f, _, n), v in stats.stats.items() if path in f and n == name]
+    return max(found, default=0.0)
+
+
+def script_shares(stats: pstats.Stats) -> dict[str, float]:
+    """How the script thread's time divides between ``SCRIPT_PARTS`` and the rest (shares that
+    add up to 1), from a profile of a server answering sessions."""
+    script = cumulative_s(stats, *SCRIPT_THREAD)
+    if script <= 0:
+        return {}
+    parts = {name: entered_s(stats, *spec) for name, spec in SCRIPT_PARTS.items()}
+    parts[SCRIPT_REST] = max(0.0, script - sum(parts.values()))
+    return {name: value / script for name, value in parts.items()}
+
+
 # --- AppTest runs under the profiler ----------------------------------------------------------
 
 

@@ -495,3 +495,39 @@ def _url(raw, ref: Reference) -> str:
     if len(text) > MAX_TEXT:
         raise Bad("ingest.error.text_too_long", max=MAX_TEXT)
     return text
+
+
+@parser("record_key")
+def _record_key(raw, ref: Reference) -> int:
+    """The key Idmaj gave a beneficiary or a placement: a whole number from 1."""
+    if isinstance(raw, bool | datetime | date | time):
+        raise Bad("ingest.error.invalid_record_key")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = str(raw).translate(DIGITS).strip()
+        if not re.fullmatch(r"\d{1,15}(?:[.,]0+)?", text):
+            raise Bad("ingest.error.invalid_record_key")
+        number = float(re.split(r"[.,]", text)[0])
+    if not number.is_integer() or not 1 <= number < 10**15:
+        raise Bad("ingest.error.invalid_record_key")
+    return int(number)
+
+
+@parser("follow_up_status")
+def _follow_up_status(raw, ref: Reference) -> str:
+    code = _lookup(raw, ref.statuses)
+    if code is None:
+        allowed = ", ".join(ref.status_names.values())
+        raise Bad("ingest.error.unknown_follow_up_status", allowed=allowed)
+    return code
+
+
+@parser("closure_reason")
+def _closure_reason(raw, ref: Reference) -> str:
+    code = _lookup(raw, ref.reasons)
+    if code is None:
+        raise Bad(
+            "ingest.error.unknown_closure_reason", allowed=", ".join(ref.reason_names.values())
+        )
+    return code

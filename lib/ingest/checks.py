@@ -62,6 +62,12 @@ class Records:
     columns: dict[str, int]  # field name -> its position in the file (absent: not in the file)
     header: list
     ref: Reference
+    unread: frozenset[tuple[str, int]] = frozenset()  # (field, line): cells already reported
+
+    def filled(self, name: str, row: int) -> bool:
+        """Field ``name`` of row ``row`` (0: the first under the header) holds a value, or a
+        cell that could not be read."""
+        return self.values[name][row] is not None or (name, self.lines[row]) in self.unread
 
     def where(self, name: str, line: int) -> dict:
         """The place of field ``name`` on ``line``: the cell, or the line if the file lacks it."""
@@ -175,3 +181,81 @@ def example_row(records: Records) -> Iterator[Problem]:
     first = {name: column[0] for name, column in records.values.items()}
     if all(first.get(name) == value for name, value in EXAMPLES[records.kind].items()):
         yield Problem("ingest.warning.example_row", line=records.lines[0], severity="warning")
+
+
+# --- Follow-ups ---------------------------------------------------------------------------------
+
+
+def _follow_up_rows(records: Records) -> Iterator[tuple[int, int | None, int | None, object]]:
+    """(line, beneficiary key, placement key, status) of each row."""
+    values = records.values
+    rows = zip(values["beneficiary_id"], values["placement_id"], values["status_code"], strict=True)
+    for line, (beneficiary, placement, status) in zip(records.lines, rows, strict=True):
+        yield line, beneficiary, placement, status
+
+
+@rule("follow_ups")
+def follow_up_keys(records: Records) -> Iterator[Problem]:
+    """A follow-up names one record: a beneficiary's key or a placement's, not both."""
+    for row, line in enumerate(records.lines):
+        given = [name for name in ("beneficiary_id", "placement_id") if records.filled(name, row)]
+        if not given:
+            yield Problem("ingest.error.follow_up_key_missing", line=line)
+        elif len(given) == 2:
+            yield Problem("ingest.error.follow_up_two_keys", **records.where("placement_id", line))
+
+
+@rule("follow_ups")
+def status_fits_the_record(records: Records) -> Iterator[Problem]:
+    """A micro-project's status for a beneficiary, a job's for a placement."""
+    ref = records.ref
+    for line, beneficiary, placement, status in _follow_up_rows(records):
+        applies = ref.status_applies.get(status)
+        if status is None or applies == "both" or (beneficiary is None) == (placement is None):
+            continue
+        if (applies == "beneficiary") != (beneficiary is not None):
+            key = (
+                "ingest.error.job_status_for_a_beneficiary"
+                if placement is None
+                else "ingest.error.project_status_for_a_placement"
+            )
+            yield Problem(key, value=ref.status_names[status], **records.where("status_code", line))
+
+
+@rule("follow_ups")
+def closure_reasons(records: Records) -> Iterator[Problem]:
+    """A closed micro-project says why; no other status has a reason."""
+    ref = records.ref
+    rows = zip(records.values["status_code"], records.values["reason_code"], strict=True)
+    for row, (line, (status, reason)) in enumerate(zip(records.lines, rows, strict=True)):
+        if status is None:
+            continue
+        if status in ref.needs_reason and not records.filled("reason_code", row):
+            params = {"status": ref.status_names[status]}
+            where = records.where("reason_code", line)
+            yield Problem("ingest.error.closure_reason_missing", params, **where)
+        elif status not in ref.needs_reason and reason is not None:
+            params = {"status": ref.status_names[status]}
+            yield Problem(
+                "ingest.error.reason_without_closure", params, **records.where("reason_code", line)
+            )
+
+
+@rule("follow_ups")
+def same_visit_twice(records: Records) -> Iterator[Problem]:
+    """One record, one date, one status: the same record twice on one date is an error."""
+    seen: dict[tuple, int] = {}
+    dates = records.values["visit_date"]
+    for (line, beneficiary, placement, _), when in zip(
+        _follow_up_rows(records), dates, strict=True
+    ):
+        if when is None or (beneficiary is None and placement is None):
+            continue
+        key = (beneficiary, placement, when)
+        if key in seen:
+            params = {"first_line": seen[key]}
+            yield Problem(
+                "ingest.error.duplicate_follow_up", params, **records.where("visit_date", line)
+            )
+        else:
+            seen[key] = line

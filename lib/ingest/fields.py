@@ -1,11 +1,12 @@
-"""The four kinds of file an import takes and their columns: what each column is called and holds.
+"""The five kinds of file an import takes and their columns: what each column is called and holds.
 
-``KINDS`` are beneficiaries, placements, interventions and published figures; ``TABLES`` the
-warehouse table each fills. ``FIELDS`` lists, per kind, the record columns in the order of the
-template, each with its French header, the headers people also write (French, English, Arabic;
-folded on use), the parser that reads its cells (``cells.PARSERS``), whether it may be left out
-and the template's example. ``EXAMPLES`` is that example row as ``parse`` reads it. Pure data:
-no streamlit, no warehouse.
+``KINDS`` are beneficiaries, placements, interventions, published figures and follow-ups
+(dated visits of a beneficiary's micro-project or a placement, by the key the warehouse gave
+the record); ``TABLES`` the warehouse table each fills. ``FIELDS`` lists, per kind, the record
+columns in the order of the template, each with its French header, the headers people also
+write (French, English, Arabic; folded on use), the parser that reads its cells
+(``cells.PARSERS``), whether it may be left out and the template's example. ``EXAMPLES`` is that
+example row as ``parse`` reads it. Pure data: no streamlit, no warehouse.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-KINDS = ("beneficiaries", "placements", "interventions", "published_figures")
+KINDS = ("beneficiaries", "placements", "interventions", "published_figures", "follow_ups")
 TABLES = {
     "beneficiaries": "beneficiary",
     "placements": "placement",
     "interventions": "intervention",
     "published_figures": "published_figure",
+    "follow_ups": "follow_up",
 }
 ID_COLUMNS = {
     "beneficiary": "beneficiary_id",
     "placement": "placement_id",
     "intervention": "intervention_id",
     "published_figure": "figure_id",
+    "follow_up": "follow_up_id",
 }
 
 
@@ -162,6 +165,29 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                "publie par source", "منشور سابقا", "منشور", "سبق نشره"),
               required=False, default=False, example="non"),
     ),
+    "follow_ups": (
+        Field("beneficiary_id", "Clé bénéficiaire", "record_key",
+              ("cle beneficiaire", "beneficiary key", "cle idmaj beneficiaire",
+               "beneficiaire cle idmaj", "beneficiary record", "مفتاح مستفيد",
+               "مفتاح ملف مستفيد"),
+              required=False, absent="ingest.warning.no_beneficiary_key_column", example=1),
+        Field("placement_id", "Clé placement", "record_key",
+              ("cle placement", "placement key", "cle idmaj placement", "placement record",
+               "مفتاح ادماج", "مفتاح تشغيل", "مفتاح ملف تشغيل"),
+              required=False, absent="ingest.warning.no_placement_key_column"),
+        Field("visit_date", "Date du suivi", "date",
+              ("date suivi", "date visite", "date de visite", "visit date", "follow up date",
+               "date", "تاريخ", "تاريخ تتبع", "تاريخ زياره", "تاريخ مواكبه"),
+              example=date(2019, 6, 30)),
+        Field("status_code", "Statut", "follow_up_status",
+              ("statut", "status", "etat", "situation", "statut suivi", "follow up status",
+               "حاله", "وضعيه", "وضعيه مشروع"),
+              example="Micro-projet en activité"),
+        Field("reason_code", "Motif de fermeture", "closure_reason",
+              ("motif", "motif fermeture", "raison fermeture", "closure reason", "reason",
+               "سبب", "سبب اغلاق", "سبب توقف"),
+              required=False, absent="ingest.warning.no_reason_column"),
+    ),
 }  # fmt: skip
 
 
@@ -179,4 +205,7 @@ EXAMPLES: dict[str, dict[str, object]] = {  # the example row as parse reads it
     "published_figures": {"indicator": "programme_beneficiaries", "value": 512.0,
                           "period": "2020", "scope": "national",
                           "source_title": "Rapport annuel de la Fondation"},
+    "follow_ups": {"beneficiary_id": 1, "placement_id": None,
+                   "visit_date": date(2019, 6, 30), "status_code": "projet_actif",
+                   "reason_code": None},
 }  # fmt: skip

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 SHARE = 0.8  # a batch this much of which the file repeats is the same records sent again
 CHOICES = ("replace", "new_only")
-RECORD_KINDS = ("beneficiaries", "placements", "interventions")
+RECORD_KINDS = ("beneficiaries", "placements", "interventions", "follow_ups")
 
 
 @dataclass(frozen=True)

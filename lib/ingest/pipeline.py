@@ -1,7 +1,7 @@
 """Import the foundation's own records from the spreadsheets its data officers export: the loop.
 
-Four kinds of file (``fields.KINDS``): beneficiaries, placements, interventions and published
-figures, each as CSV or XLSX. The import page calls, in this order::
+Five kinds of file (``fields.KINDS``): beneficiaries, placements, interventions, published
+figures and follow-ups, each as CSV or XLSX. The import page calls, in this order::
 
     parsed = pipeline.parse(data, file_name, kind, database)  # never raises on a bad file
     if not parsed.ok:
@@ -44,10 +44,11 @@ from lib.warehouse.db import Database
 _DTYPES = {
     "programme_year": "int16", "year": "int16", "region_code": "int8", "centre_id": "int16",
     "grant_mad": "int64", "is_moussalaha": "bool", "is_former_cpe": "bool",
-    "is_royal_handover": "bool", "value": "float64",
+    "is_royal_handover": "bool", "value": "float64", "beneficiary_id": "Int64",
+    "placement_id": "Int64",
 }  # fmt: skip
-_DATES = frozenset({"intervention_date", "source_date"})
-_NULLABLE_TEXT = frozenset({"source_url", "quote", "note"})
+_DATES = frozenset({"intervention_date", "source_date", "visit_date"})
+_NULLABLE_TEXT = frozenset({"source_url", "quote", "note", "reason_code"})
 
 
 @dataclass
@@ -203,13 +204,23 @@ def _rows(data, columns, header, kind, ref, found: Collector) -> tuple[pd.DataFr
         found.extend(rule(header, data))
     lines = [line for line, _ in data]
     values = {spec.name: _column(spec, data, columns, header, ref, found) for spec in FIELDS[kind]}
-    records = checks.Records(kind, values, lines, columns, header, ref)
+    records = checks.Records(kind, values, lines, columns, header, ref, _unread(found, columns))
     for rule in checks.rule.for_kind(kind):
         found.extend(rule(records))
     frame = pd.DataFrame({name: values[name] for name in RECORD_COLUMNS[kind]})
     if found.has_errors:
         return frame, lines
     return _typed(frame), lines
+
+
+def _unread(found: Collector, columns: dict[str, int]) -> frozenset[tuple[str, int]]:
+    """(field, line) of every cell reported as wrong so far: a rule does not call it empty."""
+    names = {position: name for name, position in columns.items()}
+    return frozenset(
+        (names[problem.column_index], problem.line)
+        for problem in found.problems
+        if problem.is_error and problem.column_index in names and problem.line is not None
+    )
 
 
 def _column(spec: Field, data, columns, header, ref: Reference, found: Collector) -> list:
@@ -265,6 +276,7 @@ KPIS = {  # kind -> the KPIs its rows move
     "placements": ("placements",),
     "interventions": ("interventions",),
     "published_figures": ("published_figures",),
+    "follow_ups": ("follow_ups",),
 }
 _NO_YEAR = -1  # the year of a KPI that has none (published figures), while computing
 
@@ -329,9 +341,10 @@ def _added(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
         ]
     elif kind == "placements":
         frames = [_per_year(rows.groupby("year").size(), "placements")]
-    elif kind == "interventions":
-        years = pd.to_datetime(rows["intervention_date"]).dt.year.rename("year")
-        frames = [_per_year(rows.groupby(years).size(), "interventions")]
+    elif kind in ("interventions", "follow_ups"):
+        column = "intervention_date" if kind == "interventions" else "visit_date"
+        years = pd.to_datetime(rows[column]).dt.year.rename("year")
+        frames = [_per_year(rows.groupby(years).size(), KPIS[kind][0])]
     else:
         frames = [
             pd.DataFrame({"kpi": ["published_figures"], "year": [_NO_YEAR], "value": [len(rows)]})

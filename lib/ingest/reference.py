@@ -1,4 +1,5 @@
-"""The warehouse's reference lists as a file may spell them: regions, centres, sectors, types.
+"""The warehouse's reference lists as a file may spell them: regions, centres, sectors, types,
+follow-up statuses and closure reasons.
 
 ``reference(database)`` reads the lists once per file (``ingest/reference``) into a
 ``Reference``: for each list, every accepted spelling (French, Arabic and English names, codes,
@@ -30,6 +31,26 @@ _TYPE_SYNONYMS = {
     "medicale": "medical", "sante": "medical", "famille": "familial",
     "administrative": "administratif", "legal": "juridique", "law": "juridique",
 }  # fmt: skip
+# How follow-up sheets also write the statuses and reasons (phrases, folded with ``compact``).
+_STATUS_SYNONYMS = {
+    "actif": "projet_actif", "active": "projet_actif", "en activité": "projet_actif",
+    "running": "projet_actif", "ouvert": "projet_actif", "en marche": "projet_actif",
+    "suspendu": "projet_suspendu", "en pause": "projet_suspendu", "paused": "projet_suspendu",
+    "arrêt temporaire": "projet_suspendu", "fermé": "projet_ferme", "closed": "projet_ferme",
+    "cessé": "projet_ferme", "abandonné": "projet_ferme", "en poste": "en_poste",
+    "employé": "en_poste", "employed": "en_poste", "toujours en poste": "en_poste",
+    "quitté": "depart", "démission": "depart", "left": "depart", "parti": "depart",
+    "renvoyé": "licencie", "licenciement": "licencie", "dismissed": "licencie",
+    "fired": "licencie", "prison": "retour_prison", "réincarcéré": "retour_prison",
+    "récidive": "retour_prison", "back in prison": "retour_prison",
+}  # fmt: skip
+_REASON_SYNONYMS = {
+    "revenus": "revenus_insuffisants", "pas rentable": "revenus_insuffisants",
+    "dette": "dettes", "crédit": "dettes", "local": "local_perdu", "maladie": "sante",
+    "health": "sante", "family": "famille", "déménagé": "demenagement", "moved": "demenagement",
+    "emploi": "emploi_salarie", "salarié": "emploi_salarie", "job": "emploi_salarie",
+    "other": "autre", "divers": "autre",
+}  # fmt: skip
 
 
 def region_key(text: str) -> str:
@@ -55,6 +76,12 @@ class Reference:
     centre_names: dict[int, str] = field(default_factory=dict)
     centre_regions: dict[int, int] = field(default_factory=dict)
     indicators: set[str] = field(default_factory=set)
+    statuses: dict[str, str] = field(default_factory=dict)
+    status_names: dict[str, str] = field(default_factory=dict)
+    status_applies: dict[str, str] = field(default_factory=dict)  # beneficiary, placement, both
+    needs_reason: set[str] = field(default_factory=set)  # statuses that need a closure reason
+    reasons: dict[str, str] = field(default_factory=dict)
+    reason_names: dict[str, str] = field(default_factory=dict)
 
 
 def reference(database: Database) -> Reference:
@@ -65,9 +92,14 @@ def reference(database: Database) -> Reference:
     for synonym, code in _SECTOR_SYNONYMS.items():
         if code in ref.sector_names:
             ref.sectors.setdefault(synonym, code)
-    for synonym, code in _TYPE_SYNONYMS.items():
-        if code in ref.type_names:
-            ref.types.setdefault(synonym, code)
+    for synonyms, names, spellings in (
+        (_TYPE_SYNONYMS, ref.type_names, ref.types),
+        (_STATUS_SYNONYMS, ref.status_names, ref.statuses),
+        (_REASON_SYNONYMS, ref.reason_names, ref.reasons),
+    ):
+        for synonym, code in synonyms.items():
+            if code in names:
+                spellings.setdefault(compact(synonym), code)
     ref.centre_names = dict(sorted(ref.centre_names.items()))  # the messages list them so
     return ref
 
@@ -107,10 +139,25 @@ def _add_indicator(ref: Reference, row) -> None:
     ref.indicators.add(row.code)
 
 
+def _add_status(ref: Reference, row) -> None:
+    ref.status_names[row.code] = row.name_fr
+    ref.status_applies[row.code] = row.extra
+    if row.alias == "needs_reason":
+        ref.needs_reason.add(row.code)
+    ref.statuses.update(dict.fromkeys(_spellings(row), row.code))
+
+
+def _add_reason(ref: Reference, row) -> None:
+    ref.reason_names[row.code] = row.name_fr
+    ref.reasons.update(dict.fromkeys(_spellings(row), row.code))
+
+
 _ADD = {  # the list a reference row belongs to -> where it goes
     "region": _add_region,
     "sector": _add_sector,
     "intervention_type": _add_type,
     "centre": _add_centre,
     "indicator": _add_indicator,
+    "follow_up_status": _add_status,
+    "closure_reason": _add_reason,
 }

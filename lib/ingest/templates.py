@@ -2,9 +2,10 @@
 
 ``template_xlsx`` gives a workbook with a « Données » sheet (French headers, one example row,
 drop-down lists of the reference values), an « Explications » sheet (what each column takes,
-the other headers accepted) and a « Listes » sheet (regions, sectors, types and centres with
-their codes and names, read from ``data/seed``); ``template_csv`` the header and the example row
-as French Excel opens them. Pure: no streamlit, no warehouse.
+the other headers accepted) and a « Listes » sheet (regions, sectors, types, centres,
+follow-up statuses and closure reasons with their codes and names, read from ``data/seed``);
+``template_csv`` the header and the example row as French Excel opens them. Pure: no
+streamlit, no warehouse.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def _seed_lists(settings: Settings) -> dict[str, pd.DataFrame]:
             "sort_order"
         ),
         "centres": pd.read_csv(seed / "capc_centres.csv").sort_values("centre_id"),
+        "statuses": pd.read_csv(seed / "follow_up_statuses.csv").sort_values("sort_order"),
+        "reasons": pd.read_csv(seed / "closure_reasons.csv").sort_values("sort_order"),
     }
 
 
@@ -111,6 +114,10 @@ def _write_lists(sheet, lists: dict[str, pd.DataFrame]) -> dict[str, str]:
          ["code", "name_fr", "name_ar", "name_en"], lists["intervention_types"], 1),
         ("centre", message("ingest.template.list_centres"),
          ["centre_id", "city", "region_code"], lists["centres"], 1),
+        ("follow_up_status", message("ingest.template.list_statuses"),
+         ["code", "name_fr", "name_ar", "name_en"], lists["statuses"], 1),
+        ("closure_reason", message("ingest.template.list_reasons"),
+         ["code", "name_fr", "name_ar", "name_en"], lists["reasons"], 1),
     ]  # fmt: skip
     small = [("sex", message("ingest.template.list_sexes"), ["F", "M"]),
              ("age_band", message("ingest.template.list_age_bands"), list(AGE_BANDS)),

@@ -18,6 +18,7 @@ import pandas as pd
 from lib.ingest import overlap, warehouse_checks
 from lib.ingest.fields import ID_COLUMNS, TABLES
 from lib.ingest.report import ImportRefused, IngestError, Problem
+from lib.ops.logs import event
 from lib.warehouse.db import Database, fetch, run_script
 
 if TYPE_CHECKING:
@@ -62,9 +63,12 @@ def commit(
         raise ImportRefused(parsed.errors or [Problem("ingest.error.no_rows")])
     # One writer at a time, across processes: a second import waits for the first, then
     # checks the warehouse again inside its own transaction (the same file is then refused).
-    return database.execute_write_fn(
+    batch_id = database.execute_write_fn(
         lambda cursor: _commit(cursor, parsed, user, replace_demo, choice)
     )
+    # The log says which import, never a cell or the file's name (it may name a person).
+    event("import", batch=batch_id, kind=parsed.kind, sha256=parsed.sha256, user=user)
+    return batch_id
 
 
 def _rows_to_write(cursor, parsed: ParsedFile, user: str, choice: str | None) -> pd.DataFrame:
@@ -139,10 +143,13 @@ def rollback(batch_id: int, database: Database, user: str) -> int:
     """Undo a committed batch in one transaction: delete its records, mark it rolled_back
     (when, by whom), refresh the cubes. Returns the number of records removed. Demo records
     that the batch replaced are not brought back (rebuild the warehouse for that). Raises
-    ``IngestError`` for an unknown or already rolled-back batch."""
+    ``IngestError`` for an unknown or already rolled-back batch, and for a batch of
+    beneficiaries or placements that committed follow-ups still name."""
     user = _who(user, "rollback needs the name of the person who rolls back")
     batch_id = int(batch_id)
-    return database.execute_write_fn(lambda cursor: _rollback(cursor, batch_id, user))
+    removed = database.execute_write_fn(lambda cursor: _rollback(cursor, batch_id, user))
+    event("rollback", batch=batch_id, rows=removed, user=user)
+    return removed
 
 
 def _rollback(cursor, batch_id: int, user: str) -> int:
@@ -154,6 +161,8 @@ def _rollback(cursor, batch_id: int, user: str) -> int:
     if status != "committed":
         params = {"batch_id": batch_id, "status": status}
         raise IngestError([Problem("ingest.error.batch_not_committed", params)])
+    if batch["kind"].iloc[0] in ("beneficiaries", "placements"):
+        _refuse_orphan_follow_ups(cursor, batch_id)
     run_script(
         cursor,
         "ingest/rollback",
@@ -165,6 +174,15 @@ def _rollback(cursor, batch_id: int, user: str) -> int:
     )
     run_script(cursor, "build/refresh_aggregates")
     return int(batch["row_count"].iloc[0])
+
+
+def _refuse_orphan_follow_ups(cursor, batch_id: int) -> None:
+    """``IngestError`` when committed follow-ups name records of the batch: rolling it back
+    would leave them without a record (roll those batches back first)."""
+    dependents = fetch(cursor, "ingest/follow_up_dependents", batch_id=batch_id)["batch_id"]
+    if len(dependents):
+        params = {"batch_id": batch_id, "batches": ", ".join(str(int(b)) for b in dependents)}
+        raise IngestError([Problem("ingest.error.follow_ups_depend_on_batch", params)])
 
 
 def batches(database: Database) -> pd.DataFrame:

@@ -3,15 +3,17 @@
 ``@file_rule``: ``rule(cursor, parsed) -> problems``, on the file as a whole, whatever its kind
 (the same bytes already committed); run first, and alone when they find something.
 ``@rule(kind, ...)``: ``rule(cursor, parsed) -> problems``, on the file's rows, once every
-cell is valid (figures already published, the same rows already imported). ``problems`` runs
-them on one cursor: ``pipeline.parse`` in a read, ``transaction.commit`` again inside its write
-(another session may have imported meanwhile). Each rule reads through named queries
-(``ingest/*.sql``). Pure: no streamlit.
+cell is valid (figures already published, the same rows already imported, follow-ups of
+records that do not exist or of demonstration records, visits before the record's year).
+``problems`` runs them on one cursor: ``pipeline.parse`` in a read, ``transaction.commit`` again
+inside its write (another session may have imported meanwhile). Each rule reads through named
+queries (``ingest/*.sql``). Pure: no streamlit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -97,7 +99,7 @@ def figure_exists(cursor, parsed: ParsedFile) -> list[Problem]:
     ]
 
 
-@rule("beneficiaries", "placements", "interventions")
+@rule("beneficiaries", "placements", "interventions", "follow_ups")
 def same_content(cursor, parsed: ParsedFile) -> list[Problem]:
     """The same rows as a committed batch of the same kind and size (a file saved again)."""
     table = TABLES[parsed.kind]
@@ -115,3 +117,47 @@ def same_content(cursor, parsed: ParsedFile) -> list[Problem]:
     finally:
         cursor.unregister("ingest_rows")
     return []
+
+
+_UNKNOWN = {"beneficiary": "ingest.error.unknown_beneficiary",
+            "placement": "ingest.error.unknown_placement"}  # fmt: skip
+_TOO_EARLY = {"beneficiary": "ingest.error.visit_before_grant",
+              "placement": "ingest.error.visit_before_placement"}  # fmt: skip
+
+
+def _record_problem(row, record, kind: str, key: int) -> Problem | None:
+    """What is wrong with the record a follow-up names: missing, demonstration, or younger
+    than the visit (``record``: its year and demo flag, None when there is no such record)."""
+    params = {"record": key}
+    if record is None or pd.isna(record.record_year):
+        return Problem(_UNKNOWN[kind], params)
+    if record.is_demo:
+        return Problem("ingest.error.follow_up_of_demo_record", params)
+    if pd.Timestamp(row.visit_date).year < int(record.record_year):
+        return Problem(_TOO_EARLY[kind], {**params, "year": int(record.record_year)})
+    return None
+
+
+@rule("follow_ups")
+def follow_up_records(cursor, parsed: ParsedFile) -> list[Problem]:
+    """Each follow-up names a beneficiary or a placement the warehouse holds, imported (not a
+    demonstration record), and is dated in its year or later."""
+    cursor.register("ingest_rows", parsed.rows)
+    try:
+        named = fetch(cursor, "ingest/follow_up_records")
+    finally:
+        cursor.unregister("ingest_rows")
+    records = {
+        ("beneficiary", int(row.beneficiary_id)) if pd.notna(row.beneficiary_id)
+        else ("placement", int(row.placement_id)): row
+        for row in named.itertuples(index=False)
+    }  # fmt: skip
+    found = []
+    rows = parsed.rows.itertuples(index=False)
+    for line, row in zip(parsed.row_lines, rows, strict=True):
+        kind = "beneficiary" if pd.notna(row.beneficiary_id) else "placement"
+        key = int(row.beneficiary_id if kind == "beneficiary" else row.placement_id)
+        problem = _record_problem(row, records.get((kind, key)), kind, key)
+        if problem is not None:
+            found.append(replace(problem, line=line, value=str(key)))
+    return found

@@ -25,12 +25,15 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from lib.config import Settings, get_settings
-from lib.public import render, suppression
+from lib.i18n import catalog, is_reviewed, t
+from lib.ops.logs import event
+from lib.public import fields, outcomes, render, suppression
 from lib.public.audit import Pattern
 from lib.public.render import Published
 from lib.public.system import SEX_CODES, System, build_system, period_of
@@ -40,6 +43,7 @@ from lib.warehouse.db import (
     get_database,
     get_store,
     store_run,
+    swap_folder_in,
     writer_lock,
 )
 
@@ -85,6 +89,7 @@ class _Sources:
     figures: pd.DataFrame
     reference: pd.DataFrame
     provenance: pd.DataFrame
+    outcomes: pd.DataFrame  # record_kind, year, region_code, active, ended (lib.public.outcomes)
 
     @classmethod
     def read(cls, database: Database) -> _Sources:
@@ -101,6 +106,7 @@ class _Sources:
             figures=read("dashboard/published_figures"),
             reference=read("publish/reference"),
             provenance=read("dashboard/record_provenance"),
+            outcomes=database.execute_uncached("publish/outcomes", months=outcomes.MONTHS),
         )
 
     def names(self) -> dict[str, pd.DataFrame]:
@@ -181,12 +187,15 @@ def build_snapshot(database: Database, settings: Settings) -> Snapshot:
     names, years = sources.names(), sources.years()
     categories = {dim: [str(code) for code in frame["code"]] for dim, frame in names.items()}
     system = build_system(sources, categories, years)
+    cohorts = outcomes.add_outcomes(system, sources.outcomes, categories["region"], years)
     earlier = {} if sources.holds_demo else _earlier_values(settings)
     threshold = settings.suppression_threshold
     try:
         pattern = suppression.protect(system, threshold, sources.grants(), earlier)
     except suppression.SuppressionFailed as failed:
         raise PublicationRefused("disclosure", str(failed.finding.key)) from failed
+    # the outcome tables' regions, where every number of the split may be shown
+    years = {**years, **outcomes.split_by_region(system, pattern, cohorts, threshold, earlier)}
     period = period_of(years["interventions"])
     published = Published(
         system, pattern, names, years, period, sources.figures, sources.holds_demo
@@ -231,9 +240,30 @@ def _labelled(description: str, metadata: dict) -> str:
     """A resource's description, saying what its numbers are when they are not real records."""
     if metadata["demo"]:
         return (
-            f"{description} DONNÉES DE DÉMONSTRATION ({DEMO_LABEL}): not the foundation's records."
+            f"{description} DONNÉES DE DÉMONSTRATION ({DEMO_LABEL}) : ce ne sont pas les "
+            "dossiers de la Fondation, ne pas les citer."
         )
     return description
+
+
+def _tamazight(threshold: int, metadata: dict) -> dict:
+    """The package's title and description in Tamazight (lib/locales/zgh.toml), beside the
+    French; ``reviewed_zgh`` says whether a qualified translator has confirmed them."""
+    largest = threshold - 1
+    description = t("public.package_description", "zgh", threshold=threshold, largest=largest)
+    if metadata["demo"]:
+        description += f" {t('common.demo_badge', 'zgh')} ({DEMO_LABEL})."
+    return {
+        "title_zgh": t("public.package_title", "zgh"),
+        "description_zgh": description,
+        "reviewed_zgh": is_reviewed("zgh"),
+    }
+
+
+def _tamazight_title(table: str) -> dict:
+    """A table's title in Tamazight, when the catalog has one."""
+    key = f"public.table_{table}"
+    return {"title_zgh": catalog("zgh")[key]} if key in catalog("zgh") else {}
 
 
 def _datapackage(snapshot: Snapshot) -> dict:
@@ -245,11 +275,22 @@ def _datapackage(snapshot: Snapshot) -> dict:
         "name": "idmaj-open-data",
         "title": "Idmaj — statistiques publiques de la réinsertion des anciens détenus",
         "description": _labelled(
-            f"Disclosure-controlled statistics: counts from 1 to {threshold - 1} are shown as "
-            f"'< {threshold}', other hidden cells as 's'; the hidden cells of all tables, taken "
-            "together with the published figures and earlier snapshots, cannot be worked back.",
+            f"Statistiques protégées par le secret statistique : un effectif de 1 à "
+            f"{threshold - 1} personnes est affiché « < {threshold} », les autres cases "
+            "masquées « s » ; les cases masquées de tous les tableaux, prises ensemble avec les "
+            "chiffres publiés et les publications précédentes, ne peuvent pas être retrouvées. "
+            "Chaque champ a un titre, une description et une unité ; les lignes de total ont "
+            "is_total = vrai.",
             metadata,
         ),
+        "description_en": (
+            f"Disclosure-controlled statistics: counts from 1 to {threshold - 1} are shown as "
+            f"'< {threshold}', other hidden cells as 's'. Every field has a title, a "
+            "description and a unit (French, with English in title_en and description_en); "
+            "total rows have is_total = true."
+        ),
+        **_tamazight(threshold, metadata),
+        "language": "fr",
         "created": metadata["generated_at"],
         "licenses": [LICENSE],
         "sources": [
@@ -260,7 +301,16 @@ def _datapackage(snapshot: Snapshot) -> dict:
     }
 
 
+def _field(column: str, series: pd.Series, threshold: int, key: list[str]) -> dict:
+    """One column: its type, what it means (lib.public.fields) and its allowed values."""
+    field = {"name": column, "type": _field_type(series), **fields.describe(column, threshold)}
+    rules = fields.constraints(column, series, threshold, key)
+    return {**field, "constraints": rules} if rules else field
+
+
 def _resource(table: render.Table, frame: pd.DataFrame, metadata: dict) -> dict:
+    threshold = int(metadata["threshold"])
+    key = fields.primary_key(table.name, frame)
     return {
         "name": table.name,
         "path": f"{table.name}.csv",
@@ -270,7 +320,13 @@ def _resource(table: render.Table, frame: pd.DataFrame, metadata: dict) -> dict:
         "profile": "tabular-data-resource",
         "title": table.title,
         "description": _labelled(table.description, metadata),
-        "schema": {"fields": [{"name": c, "type": _field_type(frame[c])} for c in frame.columns]},
+        "description_en": fields.RESOURCES_EN.get(table.name, ""),
+        **_tamazight_title(table.name),
+        "schema": {
+            "fields": [_field(c, frame[c], threshold, key) for c in frame.columns],
+            "primaryKey": key,
+            "missingValues": [""],
+        },
     }
 
 
@@ -303,12 +359,8 @@ def _write_files(snapshot: Snapshot, folder: Path) -> None:
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    # One atomic exchange: a crash leaves the old snapshot or the new one, never none.
+    swap_folder_in(staging, target)
 
 
 # --- publishing, or saying why not ------------------------------------------------------------
@@ -343,7 +395,7 @@ def _check_calendar(settings: Settings, demo: bool) -> None:
         raise PublicationRefused("calendar", next_date=next_date.date().isoformat())
 
 
-def _write_snapshot(snapshot: Snapshot, target: Path) -> None:
+def _write_snapshot(snapshot: Snapshot, target: Path, before_swap=lambda: None) -> None:
     from lib.public import site  # the static site needs the published tables first
 
     staging = target.with_name(f".{target.name}.tmp")
@@ -352,6 +404,7 @@ def _write_snapshot(snapshot: Snapshot, target: Path) -> None:
     try:
         _write_files(snapshot, staging)
         site.write_site(staging, snapshot.frames(), snapshot.metadata)
+        before_swap()
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -372,9 +425,14 @@ def publish(settings: Settings | None = None) -> Path:
         except PublicationRefused as refused:
             _refused(database, settings, refused)
             raise
-        _write_snapshot(snapshot, settings.public_dir)
         shown = shown_values(snapshot.published.system, snapshot.published.pattern)
-        _record(settings, "published", snapshot.metadata["demo"], shown=json.dumps(shown))
+        # Logged once every file is written, before the swap: a snapshot readers can see is
+        # always in the log that later snapshots protect against (a crash between the two
+        # leaves a logged snapshot nobody saw: safe), and no room to log means no swap.
+        demo = snapshot.metadata["demo"]
+        record = partial(_record, settings, "published", demo, shown=json.dumps(shown))
+        _write_snapshot(snapshot, settings.public_dir, before_swap=record)
+    event("publish", status="published", demo=snapshot.metadata["demo"])
     return settings.public_dir
 
 
@@ -416,6 +474,7 @@ def _refused(database: Database, settings: Settings, refused: PublicationRefused
     demo = bool(database.execute_uncached("dashboard/record_provenance")["demo"].sum() > 0)
     detail = refused.detail or json.dumps(refused.params)
     _record(settings, "refused", demo, reason=refused.reason, detail=detail)
+    event("publish", status="refused", reason=refused.reason, demo=demo)
     if refused.reason != "calendar":  # a planned wait is not news; a refusal is
         write_status(settings.public_dir, {"refused_at": _now_text(), "reason": refused.reason})
 

@@ -15,8 +15,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from lib.public import outcomes
 from lib.public.audit import Pattern
 from lib.public.system import TOTAL, Key, System, figure_key
+from lib.public.translations import with_translations
 
 DEMO, IMPORTED, PUBLISHED = "données de démonstration", "données importées", "chiffre publié"
 SEX_NAMES = {
@@ -93,25 +95,44 @@ def _by_year(published: Published, measure: str, dim: str, money: str | None = N
 
 
 def _finish(frame: pd.DataFrame, published: Published, column: str, dim: str) -> pd.DataFrame:
+    """Codes under their public name, a typed ``is_total`` beside them (the row of the total
+    keeps the code ``total``, which the sums between tables rely on), names, provenance."""
     frame = frame.rename(columns={dim: column})
+    frame.insert(frame.columns.get_loc(column) + 1, "is_total", frame[column] == TOTAL)
     frame = _named(frame, dim, column, published.names[dim])
     return frame.assign(provenance=published.provenance)
+
+
+CENSUSES = (2014, 2024)  # the RGPH censuses whose legal populations the seed holds
+
+
+def census_for(year: int) -> int:
+    """The census nearest to ``year``, the earlier on a tie: 2014 up to 2019, 2024 after."""
+    return min(CENSUSES, key=lambda census: (abs(census - int(year)), census))
 
 
 def beneficiaries_by_region(published: Published) -> pd.DataFrame:
     frame = _by_year(published, "beneficiaries", "region", money="budget_mad")
     frame = _finish(frame, published, "region_code", "region")
     regions = published.names["region"].assign(region_code=lambda f: f.code.astype(str))
+    populations = [f"population_{census}" for census in CENSUSES]
     frame = frame.merge(
-        regions[["region_code", "extra", "population_2014", "population_2024"]].rename(
-            columns={"extra": "iso_3166_2"}
-        ),
+        regions[["region_code", "extra", *populations]].rename(columns={"extra": "iso_3166_2"}),
         on="region_code",
         how="left",
     )
-    rate = frame["beneficiaries"].astype("Float64") / frame["population_2024"] * 100_000
-    frame["rate_per_100k_2024"] = rate.round(2)
-    return frame
+    frame["census_year"] = frame["year"].map(census_for).astype("Int64")
+    population = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+    for census in CENSUSES:
+        national = float(regions[f"population_{census}"].astype(float).sum())
+        of_region = (
+            frame[f"population_{census}"].astype("Float64").mask(frame["is_total"], national)
+        )
+        population = population.mask(frame["census_year"] == census, of_region)
+    frame["census_population"] = population.round().astype("Int64")
+    rate = frame["beneficiaries"].astype("Float64") / frame["census_population"] * 100_000
+    frame["rate_per_100k"] = rate.round(2)
+    return frame.drop(columns=populations)
 
 
 def beneficiaries_by_sector(published: Published) -> pd.DataFrame:
@@ -235,7 +256,7 @@ def published_figures(published: Published) -> pd.DataFrame:
     figures["value"] = pd.array([value for value, _ in shown], dtype="Float64")
     figures["value_flag"] = [flag for _, flag in shown]
     figures["provenance"] = [PUBLISHED if p else IMPORTED for p in figures["already_public"]]
-    return figures.drop(columns=["figure_id"], errors="ignore")
+    return with_translations(figures.drop(columns=["figure_id"], errors="ignore"))
 
 
 class Table(NamedTuple):
@@ -247,29 +268,35 @@ class Table(NamedTuple):
     build: Callable[[Published], pd.DataFrame]
 
 
-# Every public table, in the order the snapshot and datapackage.json list them.
+# Every public table, in the order the snapshot and datapackage.json list them (their fields
+# are described in lib.public.fields).
 TABLES: tuple[Table, ...] = (
     Table("published_figures", "Chiffres publiés",
-          "Every figure a source published, with its source, date and quote.", published_figures),
+          "Chaque chiffre qu'une source a publié, avec sa source, sa date et la citation qui le "
+          "donne.", published_figures),
     Table("programme_by_year", "Programme par année",
-          "National beneficiaries and budget per programme year; a source is named only where "
-          "the value is that source's.", programme_by_year),
+          "Bénéficiaires et budget nationaux par année de programme ; une source n'est nommée "
+          "que lorsque la valeur est celle de cette source.", programme_by_year),
     Table("beneficiaries_by_region", "Bénéficiaires par région",
-          "Beneficiaries and budget per region and programme year.", beneficiaries_by_region),
+          "Bénéficiaires, budget et taux pour 100 000 habitants par région et par année de "
+          "programme.", beneficiaries_by_region),
     Table("beneficiaries_by_sector", "Bénéficiaires par secteur",
-          "Beneficiaries and budget per sector and programme year.", beneficiaries_by_sector),
+          "Bénéficiaires et budget par secteur d'activité et par année de programme.",
+          beneficiaries_by_sector),
     Table("beneficiaries_by_sex", "Bénéficiaires par sexe",
-          "Beneficiaries per sex and programme year.", beneficiaries_by_sex),
+          "Bénéficiaires par sexe et par année de programme.", beneficiaries_by_sex),
     Table("placements_by_sex", "Placements par sexe",
-          "Placements in partner companies per sex and year.", placements_by_sex),
+          "Placements en entreprise partenaire par sexe et par année.", placements_by_sex),
     Table("placements_by_sector", "Placements par secteur",
-          "Placements per sector and year.", placements_by_sector),
+          "Placements en entreprise partenaire par secteur et par année.", placements_by_sector),
     Table("placements_by_region", "Placements par région",
-          "Placements per region and year.", placements_by_region),
+          "Placements en entreprise partenaire par région et par année.", placements_by_region),
     Table("interventions_by_year", "Interventions par année",
-          "CAPC interventions per year.", interventions_by_year),
+          "Interventions des centres d'accompagnement post-carcéral (CAPC) par année.",
+          interventions_by_year),
     Table("interventions_by_type", "Interventions par type",
-          "CAPC interventions per type over the period.", interventions_by_type),
+          "Interventions des CAPC par type sur toute la période.", interventions_by_type),
     Table("interventions_by_centre", "Interventions par centre",
-          "CAPC interventions per centre over the period.", interventions_by_centre),
+          "Interventions des CAPC par centre sur toute la période.", interventions_by_centre),
 )  # fmt: skip
+TABLES += tuple(Table(*table) for table in outcomes.TABLES)  # issue 22: outcomes at 12 months

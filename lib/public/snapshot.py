@@ -25,6 +25,8 @@ TABLES = (
     "interventions_by_year",
     "interventions_by_type",
     "interventions_by_centre",
+    "projects_at_12_months",
+    "jobs_at_12_months",
 )
 
 

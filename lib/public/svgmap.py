@@ -1,13 +1,17 @@
 """The 12 regions as an inline SVG map: for the static site, which must draw from the file
 system with no JavaScript map library (maplibre refuses to start its worker on file://).
 
-Pure: no streamlit, no network.
+An image with a title and a text description (every region's value, or what its marker
+means); the source, the date and the demonstration label are drawn under the outlines, as in
+every chart of the site. Pure: no streamlit, no network.
 """
 
 from __future__ import annotations
 
 import math
 from html import escape
+
+from lib.public.svgcharts import FONT, footer_block
 
 WIDTH, HEIGHT = 520, 560
 BLUES = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -54,10 +58,14 @@ def region_svg(
     labels: dict[int, str],
     title: str,
     flags: dict[int, str] | None = None,
+    footer: tuple[str, ...] = (),
+    label: str = "",
+    rtl: bool = False,
 ) -> str:
     """An SVG map: regions coloured by ``values``; hidden ones (None) hatched when their flag is
     "< t" and grey when "s"; 0 = nobody (sand). ``labels`` is each region's tooltip, which
-    already says what a hidden value means."""
+    already says what a hidden value means; ``footer`` lines and the demonstration ``label``
+    are drawn under the map."""
     flags = flags or {}
     project = _projection(geojson)
     shown = [v for v in values.values() if v]
@@ -76,12 +84,17 @@ def region_svg(
             f'<path d="{d}" fill="{fill}" stroke="#555" stroke-width="0.7">'
             f"<title>{tip}</title></path>"
         )
+    under, bottom = footer_block(footer, label, WIDTH, HEIGHT - 6, rtl, scale=1.25)
+    height = int(bottom + 10) if footer or label else HEIGHT
+    said = "; ".join(labels[code] for code in sorted(labels))
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" class="map">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="map-t map-d" class="map" direction="ltr" font-family="{escape(FONT)}">'
+        f'<title id="map-t">{escape(title)}</title><desc id="map-d">{escape(said)}</desc>'
         '<defs><pattern id="small" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/></pattern></defs>'
         + "".join(paths)
+        + under
         + "</svg>"
     )

@@ -14,8 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import charts
-from lib.formatting import format_date, format_money, format_number
-from lib.i18n import t
+from lib.formatting import format_date, format_money, format_number, format_percent_value
+from lib.i18n import current_language, t
+from lib.public.names import names_in
+from lib.public.translations import translated
 
 SMALL_COLOUR = "#e8e0f0"  # hidden, fewer than t people
 PROTECTING_COLOUR = "#a8a8a8"  # hidden to protect another cell, of any size
@@ -36,7 +38,7 @@ def _true(value) -> bool:
 
 def notes(metadata: dict, lang: str) -> dict[str, str]:
     """The texts that explain a snapshot: its demonstration note, what the markers mean, the
-    method, the map's legend; all driven by the snapshot's own threshold."""
+    method, the map's keys; all driven by the snapshot's own threshold."""
     threshold = int(metadata["threshold"])
     params = {"threshold": threshold, "largest": threshold - 1}
     days = metadata.get("publication_min_days", 28)
@@ -49,7 +51,6 @@ def notes(metadata: dict, lang: str) -> dict[str, str]:
         "demo": t(demo_key, lang) if _true(metadata["demo"]) else "",
         "flags": t("public.flags_note", lang, **params),
         "method": t("public.method_text", lang, days=days, **params),
-        "map_legend": t("public.map_legend", lang, **params),
         "legend_small": t("public.legend_small", lang, **params),
         "legend_protecting": t("public.legend_protecting", lang),
     }
@@ -75,22 +76,58 @@ def demo_label(figure: go.Figure, metadata: dict, lang: str) -> go.Figure:
 
 @dataclass(frozen=True)
 class Card:
+    """A headline figure: ``source`` is the whole line; its parts let the site isolate the
+    source's name and date inside Arabic text."""
+
     label: str
     value: str
     source: str
+    source_title: str = ""
+    source_date: str = ""
+    source_url: str = ""
 
 
-def _qualified(row: dict, lang: str) -> str:
-    value = row["value"]
-    text = format_money(value, lang) if row["unit"] == "MAD" else format_number(value, lang)
+def figure_value(row: dict, lang: str) -> str:
+    """A published figure in the language's format (money, count or percentage), with its
+    qualifier ("plus de", "près de"), or its disclosure marker when it is hidden."""
+    value, flag = row["value"], row.get("value_flag") or ""
+    if flag or pd.isna(value):
+        return display_value(value, flag if isinstance(flag, str) else "", lang)
+    if row["unit"] == "MAD":
+        text = format_money(value, lang)
+    elif row["unit"] == "percent":
+        digits = len(f"{float(value):g}".partition(".")[2])
+        text = format_percent_value(float(value) / 100, lang, digits=min(digits, 2))
+    else:
+        text = format_number(value, lang)
     qualifier = row["qualifier"]
     return t(f"common.{qualifier}", lang, value=text) if qualifier != "exact" else text
 
 
-def _source_line(row: dict, lang: str) -> str:
+def source_title(row: dict, lang: str) -> str:
+    """A figure's source in ``lang`` (the translation kept with the seed), else as given."""
+    shown = row.get(f"source_title_{lang}")
+    if isinstance(shown, str) and shown:
+        return shown
+    return translated("source_title", row["source_title"], lang)
+
+
+def figure_note(row: dict, lang: str) -> str:
+    """A figure's note in ``lang``, "" when it has none."""
+    shown = row.get(f"note_{lang}")
+    if isinstance(shown, str) and shown:
+        return shown
+    return translated("note", row.get("note"), lang)
+
+
+def source_date(row: dict, lang: str) -> str:
     when = row["source_date"]
-    date_text = format_date(pd.Timestamp(when).date(), lang) if pd.notna(when) else ""
-    return t("public.source_line", lang, source=row["source_title"], date=date_text)
+    return format_date(pd.Timestamp(when).date(), lang) if pd.notna(when) else ""
+
+
+def _source_line(row: dict, lang: str) -> str:
+    date_text = source_date(row, lang)
+    return t("public.source_line", lang, source=source_title(row, lang), date=date_text)
 
 
 def headline_cards(figures: pd.DataFrame, lang: str) -> list[Card]:
@@ -103,9 +140,22 @@ def headline_cards(figures: pd.DataFrame, lang: str) -> list[Card]:
             continue
         row = rows.sort_values("period").iloc[-1].to_dict()
         label = t(
-            "public.card_label", lang, name=t(f"indicator.{indicator}", lang), period=row["period"]
+            "public.card_label",
+            lang,
+            name=t(f"indicator.{indicator}", lang),
+            period=isolated(str(row["period"])),  # "2018-2019" keeps its order in Arabic
         )
-        cards.append(Card(label, _qualified(row, lang), _source_line(row, lang)))
+        url = row.get("source_url")
+        cards.append(
+            Card(
+                label,
+                figure_value(row, lang),
+                _source_line(row, lang),
+                source_title(row, lang),
+                source_date(row, lang),
+                url if isinstance(url, str) else "",
+            )
+        )
     return cards
 
 
@@ -124,7 +174,7 @@ def isolated(marker: str) -> str:
 
 
 def _name(frame: pd.DataFrame, lang: str) -> pd.Series:
-    return frame[f"name_{lang}"]
+    return names_in(frame, lang)  # Tamazight names come from the seed
 
 
 def trend_figures(programme: pd.DataFrame, lang: str) -> list[go.Figure]:
@@ -161,22 +211,36 @@ def regions_of_year(regions: pd.DataFrame, year: int) -> pd.DataFrame:
     return of_year
 
 
+def _rates(rows: pd.DataFrame) -> tuple[pd.Series, int | None]:
+    """Each region's rate per 100 000 and the census it divides by (an older snapshot has only
+    ``rate_per_100k_2024``)."""
+    if "rate_per_100k" in rows:
+        censuses = rows["census_year"].dropna()
+        return rows["rate_per_100k"], int(censuses.iloc[0]) if len(censuses) else None
+    return rows["rate_per_100k_2024"], 2024
+
+
 def regions_table(regions: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
+    """The regions of one year: names, beneficiaries, rate per 100 000 inhabitants (at the
+    census nearest to the year) and budget, hidden cells by their marker. Budget amounts are
+    written as numbers: the header says they are in MAD."""
     rows = regions[regions["year"] == year]
     rate_flag = rows["beneficiaries_flag"].where(rows["beneficiaries_flag"] == "", "s")
+    rates, census = _rates(rows)
+    rate_header = t("public.rate_census", lang, year=census) if census else t("common.rate", lang)
     return pd.DataFrame(
         {
-            t("common.region", lang): _name(rows, lang),
+            t("common.region", lang): _name(rows, lang).fillna("—").tolist(),
             t("common.beneficiaries", lang): [
                 display_value(v, f, lang)
                 for v, f in zip(rows["beneficiaries"], rows["beneficiaries_flag"], strict=True)
             ],
-            t("common.rate", lang): [
+            rate_header: [
                 isolated(f) if f else "—" if pd.isna(v) else format_number(v, lang, digits=1)
-                for v, f in zip(rows["rate_per_100k_2024"], rate_flag, strict=True)
+                for v, f in zip(rates, rate_flag, strict=True)
             ],
             t("common.budget", lang): [
-                display_value(v, f, lang, money=True)
+                display_value(v, f, lang)
                 for v, f in zip(rows["budget_mad"], rows["budget_mad_flag"], strict=True)
             ],
         }
@@ -236,7 +300,7 @@ def interventions_table(types: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def interventions_figure(types: pd.DataFrame, lang: str) -> go.Figure:
-    rows = types[types["type_code"] != "total"].assign(name=lambda f: f[f"name_{lang}"])
+    rows = types[types["type_code"] != "total"].assign(name=lambda f: _name(f, lang))
     return charts.bar_chart(
         rows,
         "name",
@@ -272,17 +336,69 @@ def region_map_inputs(regions: pd.DataFrame, year: int, lang: str, threshold: in
         flags[int(code)] = flag
         shown = display_value(value, flag, lang)
         labels[int(code)] = (
-            hidden_words(flag, name, threshold, lang) if flag else f"{name} : {shown}"
+            hidden_words(flag, name, threshold, lang)
+            if flag
+            else t("site.bar_tip", lang, category=name, value=shown)
         )
     return values, labels, flags
 
 
-def sources(figures: pd.DataFrame) -> list[dict]:
-    unique = figures[["source_title", "source_url"]].drop_duplicates("source_title")
-    return [
-        {"title": row["source_title"], "url": row["source_url"] or ""}
-        for row in unique.fillna("").to_dict(orient="records")
-    ]
+def sources(figures: pd.DataFrame, lang: str | None = None) -> list[dict]:
+    """Each source once: ``title`` in ``lang`` (default: the session's), ``original`` as the
+    row gave it (shown beside a translation), ``url`` ("" when there is none)."""
+    lang = lang or current_language()
+    unique = figures.drop_duplicates("source_title")
+    listed: list[dict] = []
+    for row in unique.to_dict(orient="records"):
+        url = row.get("source_url")
+        listed.append(
+            {
+                "title": source_title(row, lang),
+                "original": row["source_title"],
+                "url": url if isinstance(url, str) else "",
+            }
+        )
+    return listed
+
+
+def _indicator_name(indicator: str, lang: str) -> str:
+    key = f"indicator.{indicator}"
+    name = t(key, lang)
+    return indicator if name == key else name  # an imported indicator has no message
+
+
+def scope_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    """ISO code (MA-06) -> the region's name in ``lang``, from the regions table."""
+    if "iso_3166_2" not in regions:
+        return {}
+    named = regions.dropna(subset=["iso_3166_2"]).drop_duplicates("iso_3166_2")
+    return dict(zip(named["iso_3166_2"], _name(named, lang), strict=True))
+
+
+def figure_rows(figures: pd.DataFrame, regions: pd.DataFrame, lang: str) -> list[dict]:
+    """Every published figure as a reader reads it: indicator, period, scope by name, value,
+    source (translated, with its original, address and date) and note; "—" where empty."""
+    scopes = scope_names(regions, lang)
+    rows = []
+    for row in figures.sort_values(["indicator", "period", "scope"]).to_dict(orient="records"):
+        scope = row["scope"]
+        url = row.get("source_url")
+        rows.append(
+            {
+                "indicator": _indicator_name(row["indicator"], lang),
+                "period": str(row["period"]),
+                "scope": (
+                    t("site.national", lang) if scope == "national" else scopes.get(scope, scope)
+                ),
+                "value": figure_value(row, lang),
+                "source": source_title(row, lang),
+                "original": row["source_title"],
+                "url": url if isinstance(url, str) else "",
+                "date": source_date(row, lang) or "—",
+                "note": figure_note(row, lang) or "—",
+            }
+        )
+    return rows
 
 
 def region_map_figure(regions: pd.DataFrame, year: int, lang: str, threshold: int) -> go.Figure:
@@ -290,7 +406,7 @@ def region_map_figure(regions: pd.DataFrame, year: int, lang: str, threshold: in
     grey when hidden to protect another cell; none in sand."""
     from lib import geo
 
-    shown = regions_of_year(regions, year).assign(name=lambda f: f[f"name_{lang}"])
+    shown = regions_of_year(regions, year).assign(name=lambda f: _name(f, lang))
     published = shown["beneficiaries_flag"] == ""
     visible = shown[published & (shown["beneficiaries"] > 0)]
     return charts.region_map(

@@ -123,7 +123,10 @@ _PARTS: tuple[Callable[[ScenarioInputs, Reference], Iterator[Assumption]], ...] 
 
 
 def describe_assumptions(
-    inputs: ScenarioInputs, reference: pd.DataFrame
+    inputs: ScenarioInputs,
+    reference: pd.DataFrame,
+    outcome: dict | None = None,
+    funded: int | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
     """The scenario's assumptions as (message key, params), in reading order.
 
@@ -134,9 +137,27 @@ def describe_assumptions(
     grant_reference {year}; grant_sector {sector, value, reference};
     mix_reference {year}; mix_custom {}; mix_sector {sector, value, reference};
     women_reference {year, reference}; women_floor {value, reference};
-    region_floor {value, regions}; cost_model {}; rounding {}; all prefixed "sim.assumption.".
+    region_floor {value, regions}; cost_model {}; rounding {};
+    outcome_survival {year, value, running, funded, people} when ``outcome`` (a cohort's
+    micro-projects still running at 12 months, ``lib.outcomes.headline``) and ``funded`` (the
+    people the scenario funds) are given; all prefixed "sim.assumption.".
     """
     ref = prepare(reference, None)
-    return [
+    described = [
         (f"sim.assumption.{name}", params) for part in _PARTS for name, params in part(inputs, ref)
     ]
+    if outcome is not None and funded:
+        described.append(("sim.assumption.outcome_survival", _survival(outcome, funded)))
+    return described
+
+
+def _survival(outcome: dict, funded: int) -> dict[str, Any]:
+    """What the scenario would keep running a year on if a past cohort's survival held: an
+    assumption (issue 22), never a forecast."""
+    return {
+        "year": outcome["cohort_year"],
+        "value": outcome["share"],
+        "running": round(outcome["share"] * funded),
+        "funded": funded,
+        "people": outcome["records"],
+    }

@@ -62,6 +62,8 @@ _MESSAGES = {
     "sim.error.reference_columns": "The reference data lacks the columns: {columns}.",
     "sim.error.reference_values": "The reference data has invalid values in column {column}.",
     "sim.error.empty_reference": "The reference year {year} has no beneficiaries.",
+    "sim.error.bad_baseline": "Unknown point of comparison {value!r}.",
+    "sim.error.bad_scenario_id": "{value!r} is not the number of a saved scenario.",
 }
 
 

@@ -1,4 +1,8 @@
-"""Saved what-if scenarios, and the words the simulator page writes about them.
+"""Saved what-if scenarios, who sees them, and the words the simulator page writes about them.
+
+Who sees a saved scenario: while the app is open to all (demonstration records only) everyone
+sees the scenarios saved then; with real records a scenario is private to its author and the
+administrators until its author shares it with every signed-in user (``scenario_share``).
 
 No streamlit here: the page calls these functions; the model itself is ``lib.simulator``.
 """
@@ -6,12 +10,13 @@ No streamlit here: the page calls these functions; the model itself is ``lib.sim
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from lib.formatting import format_money, format_number, format_percent_value
-from lib.i18n import t
+from lib.i18n import LANGUAGES, t
 from lib.simulator.inputs import ScenarioInputs
 from lib.warehouse.db import get_database, get_store, store_fetch, store_run
 
@@ -26,6 +31,7 @@ _SHARE_KEYS = {
     "women_reference",
     "share_out_of_range",
     "women_share_out_of_range",
+    "outcome_survival",
 }
 
 
@@ -35,6 +41,22 @@ class ScenarioNameError(ValueError):
 
 class ScenarioNameTaken(ScenarioNameError):
     """Another author already saved a scenario under this name."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at the saved scenarios: ``name`` (the author name they save under),
+    ``signed_in`` (with real records; sees what others shared), ``admin`` (sees them all)."""
+
+    name: str
+    signed_in: bool = False
+    admin: bool = False
+
+
+def open_authors() -> list[str]:
+    """The author names of scenarios saved while the app was open to all (demonstration mode,
+    written in the language of the moment): everyone may see those."""
+    return sorted({t("admin.demo_user", lang) for lang in LANGUAGES})
 
 
 def reference_frame(year: int) -> pd.DataFrame:
@@ -70,37 +92,89 @@ def _changed(store) -> int:
     return int(store_fetch(store, "state/changes")["changed"].iloc[0])
 
 
-def save(name: str, author: str, inputs: ScenarioInputs, result) -> None:
-    """Store a scenario under ``name``, by ``author`` (the signed-in user, never typed in).
-    The author's own scenario of the same name is replaced; another author's is not."""
+def save(name: str, author: str, inputs: ScenarioInputs, result, share: bool = False) -> int:
+    """Store a scenario under ``name``, by ``author`` (the signed-in user, never typed in); its id.
+    The author's own scenario of the same name is replaced (it keeps its id and its sharing);
+    another author's is not. ``share``: share it with every signed-in user as well."""
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise ScenarioNameError(name)
     if not author:
         raise ValueError("a scenario is saved by someone")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     values = {
         "name": name,
         "author": author,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": now,
         "inputs": json.dumps(inputs.to_query_params()),
         "results": json.dumps(result.to_dict()),
     }
 
-    def write(store) -> int:
+    def write(store) -> int | None:
         store_run(store, "state/scenario_save", **values)
-        return _changed(store)
+        if not _changed(store):
+            return None
+        saved_id = int(store_fetch(store, "state/scenario_id", name=name)["scenario_id"].iloc[0])
+        if share:
+            store_run(
+                store,
+                "state/scenario_share",
+                scenario_id=saved_id,
+                author=author,
+                any_author=False,
+                at=now,
+            )
+        return saved_id
 
-    if not get_store().execute_write_fn(write):
+    saved_id = get_store().execute_write_fn(write)
+    if saved_id is None:
         raise ScenarioNameTaken(name)
+    return saved_id
 
 
-def saved() -> pd.DataFrame:
-    """scenario_id, name, author, created_at, inputs (dict), results (dict)."""
-    frame = get_store().execute("state/scenario_list")
+def _parsed(frame: pd.DataFrame) -> pd.DataFrame:
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).dt.tz_convert(None)
     frame["inputs"] = frame["inputs"].map(json.loads)
     frame["results"] = frame["results"].map(json.loads)
+    frame["shared"] = frame["shared"].astype(bool)
     return frame
+
+
+def saved(viewer: Viewer | None = None) -> pd.DataFrame:
+    """scenario_id, name, author, created_at, inputs (dict), results (dict), shared (bool):
+    the scenarios ``viewer`` may see, newest first (every one without a viewer)."""
+    if viewer is None:
+        return _parsed(get_store().execute("state/scenario_list"))
+    frame = get_store().execute(
+        "state/scenario_visible",
+        viewer=viewer.name,
+        see_all=viewer.admin,
+        signed_in=viewer.signed_in,
+        open_authors=json.dumps(open_authors()),
+    )
+    return _parsed(frame)
+
+
+def find(scenario_id: int, viewer: Viewer) -> dict | None:
+    """The saved scenario ``scenario_id`` as a row of :func:`saved`, if ``viewer`` may see it
+    (a scenario that exists but is private to someone else is not told apart from none)."""
+    rows = saved(viewer)
+    rows = rows[rows["scenario_id"] == int(scenario_id)]
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def set_shared(scenario_id: int, shared: bool, author: str, any_author: bool = False) -> bool:
+    """Share a scenario with every signed-in user, or make it private again, if ``author``
+    saved it (or ``any_author``: an administrator); whether anything changed."""
+    params = {"scenario_id": int(scenario_id), "author": author, "any_author": any_author}
+    query = "state/scenario_share" if shared else "state/scenario_unshare"
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def write(store) -> int:
+        store_run(store, query, at=at, **params)
+        return _changed(store)
+
+    return bool(get_store().execute_write_fn(write))
 
 
 def delete(scenario_id: int, author: str, any_author: bool = False) -> bool:

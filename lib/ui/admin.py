@@ -13,6 +13,7 @@ from functools import partial
 
 import streamlit as st
 
+from lib.config import get_settings
 from lib.export import file_slug
 from lib.formatting import format_date, format_number
 from lib.i18n import current_language, t
@@ -34,6 +35,11 @@ from lib.warehouse.db import get_database
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_limit_mb() -> int:
+    """The largest file the upload box takes: the app's limit, or Streamlit's if lower."""
+    return min(get_settings().max_upload_mb, int(st.get_option("server.maxUploadSize")))
 
 
 def importer_name() -> str:

@@ -2,33 +2,43 @@
 
 Pages stay thin: they read the filters (``lib.ui.filters``), call ``lib.warehouse.queries``, and
 hand DataFrames to these blocks. Data first, drawing second: one frame feeds the chart, the
-table (shaped by ``lib.tables``) and the CSV download.
+table (shaped by ``lib.tables``) and the CSV download. Every page has one h1 (``page_header``)
+and h2 sections (``section``); tables show their numbers the language's way, right-aligned.
 """
 
 from __future__ import annotations
 
+import logging
 import runpy
 import threading
 from contextlib import contextmanager
-from functools import partial
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import tables
+from lib import tables, tiles
 from lib.config import REPO_DIR
-from lib.export import csv_bytes, file_slug
-from lib.formatting import format_change, format_money, format_number
-from lib.i18n import current_language, t
-from lib.ui.downloads import made_on_click
+from lib.i18n import current_language, is_rtl, t
+from lib.ui import exports
 from lib.ui.text import escaped
 
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-}
+# No Plotly toolbar: on a phone it covers the chart's title, and its zoom and pan only trap a
+# finger that scrolls the page. Streamlit's own toolbar (full screen) stays.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
+ROW_HEIGHT = 35  # Streamlit's one-line table row, in pixels
+SHOWN_ROWS = 20  # a table up to this long is shown whole, without an empty row under it
+# A column of figures under a long header ("Pour 100 000 habitants (recensement de 2014)") is
+# this wide, its header cut and whole in its help: as wide as its header, the figures aligned
+# on its right would lie outside a phone's or a half page's table.
+FIGURE_COLUMN_PX = 110
+LONG_HEADER = 18  # characters
+# A delta's colour and arrow, by the sign of the change (Streamlit would read them from a
+# leading "-", which the right-to-left isolate hides).
+_DELTA_LOOK = {1: ("green", "up"), -1: ("red", "down"), 0: ("gray", "off")}
+# A tile's change is coloured by what it means for that measure, not by its sign.
+_TONE_COLOUR = {"good": "green", "bad": "red", "neutral": "gray"}
 
 
 APP_PATH = REPO_DIR / "app.py"
@@ -43,12 +53,27 @@ def is_routed() -> bool:
 
 @contextmanager
 def routed():
-    """The run that app.py routes to a page (see ``start_page``)."""
+    """The run that app.py routes to a page (see ``start_page``). An error the page raises
+    goes to the operations log (its type and place, never its message) before Streamlit
+    shows it; st.rerun and st.stop are not errors (BaseException, not caught here)."""
     _routing.active = True
     try:
         yield
+    except Exception:
+        _log_page_error()
+        raise
     finally:
         _routing.active = False
+
+
+def _log_page_error() -> None:
+    from lib.ops import logs
+
+    try:
+        logs.configure()
+    except Exception:  # a bad setting is said on the page itself; the error still shows
+        return
+    logging.getLogger(__name__).exception("a page failed", extra={"event": "error"})
 
 
 def lang() -> str:
@@ -70,15 +95,24 @@ def start_page() -> str:
         PagesManager.uses_pages_directory = False
         runpy.run_path(str(APP_PATH), run_name="__main__")
         st.stop()
+    exports.begin_page()
     return current_language()
 
 
-def page_header(title: str, intro: str | None = None, demo: bool = False) -> None:
-    st.title(title)
+def page_header(title: str, intro: str | None = None, demo: bool | None = None) -> None:
+    """The page's one h1, its demonstration badge and its introduction. ``demo`` also labels
+    the page's downloads (None: labelled whenever the warehouse holds demo records)."""
+    exports.note_demo(demo)
+    st.title(title, anchor=False)
     if demo:
         demo_badge()
     if intro:
         st.caption(intro)
+
+
+def section(title: str) -> None:
+    """A section of the page: an h2 under the page's h1, the outline a screen reader lists."""
+    st.header(title, anchor=False)
 
 
 def demo_badge() -> None:
@@ -105,16 +139,73 @@ def chart_block(
     column_config: dict | None = None,
     table_label: str | None = None,
 ) -> None:
-    """The chart, then the table behind it and its CSV download, in an expander (open when
-    the table is a view of its own, such as the ranking of the regions)."""
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}")
+    """The chart and its image downloads, then the table behind it and its downloads, in an
+    expander (open when the table is a view of its own, such as the ranking of the regions)."""
+    chart(figure, title, key)
     label = table_label or t("common.data_behind", title=title)
     with st.expander(label, expanded=table_label is not None):
-        height = 36 * (len(table) + 1) + 4 if table_label and len(table) <= 20 else "auto"
-        st.dataframe(
-            tables.display_table(table), hide_index=True, column_config=column_config, height=height
-        )
+        dataframe(table, title, column_config)
         download(table, title, key)
+
+
+def chart(figure: go.Figure, title: str, key: str) -> None:
+    """A Plotly chart without Plotly's toolbar, and the app's own PNG and SVG buttons under it
+    (``lib.ui.exports``): in the page's language, each image with its source and label."""
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}")
+    exports.buttons("chart", figure, title, key)
+
+
+def dataframe(
+    table: pd.DataFrame,
+    title: str,
+    column_config: dict | None = None,
+    row_height: int = ROW_HEIGHT,
+) -> None:
+    """A table named ``title`` for screen readers: numbers and dates written the session's way
+    and right-aligned (figures that arrive as text too), ``—`` where missing, every row shown
+    up to ``SHOWN_ROWS`` with no empty row under the last. Rows taller than two lines of text
+    let long cells wrap (Streamlit wraps text from 64 px on)."""
+    config = {
+        column: st.column_config.TextColumn(alignment="right")
+        for column in tables.figure_text_columns(table)
+    }
+    config.update(_narrow_figure_columns(table, config))
+    config.update(column_config or {})
+    if is_rtl(lang()):
+        table = tables.for_canvas(table)
+    st.dataframe(
+        tables.styled(table),
+        hide_index=True,
+        column_config=config,
+        height="content" if len(table) <= SHOWN_ROWS else "auto",
+        row_height=row_height,
+        placeholder="—",
+        alt=title,
+    )
+
+
+def _narrow_figure_columns(table: pd.DataFrame, aligned: dict) -> dict:
+    """Columns of figures (numbers, or figures written as text) under a long header: narrowed
+    to ``FIGURE_COLUMN_PX``, the whole header in their help."""
+    narrowed = {}
+    for column in table.columns[1:]:
+        figures = column in aligned or pd.api.types.is_numeric_dtype(table[column])
+        if figures and len(str(column)) > LONG_HEADER:
+            kind = st.column_config.TextColumn if column in aligned else st.column_config.Column
+            options = {"alignment": "right"} if column in aligned else {}
+            narrowed[column] = kind(width=FIGURE_COLUMN_PX, help=str(column), **options)
+    return narrowed
+
+
+def metric(label: str, value: str, delta: str | None = None, sign: float = 0, **options) -> None:
+    """A bordered tile; ``delta`` is the change as written (its signed figure isolated with
+    ``signed_isolated``, so that Arabic reads "+6 %", not "6%-"), ``sign`` the change itself:
+    it gives the delta's colour and arrow."""
+    if not delta:
+        st.metric(label, value, border=True, **options)
+        return
+    colour, arrow = _DELTA_LOOK[(sign > 0) - (sign < 0)]
+    st.metric(label, value, delta, delta_color=colour, delta_arrow=arrow, border=True, **options)
 
 
 def empty_selection_message() -> None:
@@ -124,73 +215,67 @@ def empty_selection_message() -> None:
 # --- tiles and tables -----------------------------------------------------------------------
 
 
-def _published_note(kpi, published: dict, selection) -> str | None:
-    """'Publié : plus de 13 500 000 MAD (MAP, 2019-05-29)' for a national figure a source states."""
-    if selection.is_narrowed or kpi.year is None:
-        return None
-    period = "2018-2019" if kpi.key == "capc_interventions" else str(kpi.year)
-    row = published.get((kpi.key, period, "national"))
-    if row is None:
-        return None
-    value = row["value"]
-    shown = format_money(value, lang()) if row["unit"] == "MAD" else format_number(value, lang())
-    if row["qualifier"] in ("at_least", "approx"):
-        shown = t(f"common.{row['qualifier']}", value=shown)
-    source = escaped(row["source_title"])  # imported with the figures: shown as text
-    return t("overview.published_note", value=shown, period=period, source=source)
+def _tile_line(line: tiles.Line) -> str:
+    """A line under a tile, already escaped; a link when its source has a web address."""
+    if line.url is None:
+        return line.text
+    return f"[{line.text}]({quote(line.url, safe=':/?#=&%~+@,;')})"
 
 
-def _delta_text(kpi) -> str | None:
-    # A share moves in percentage points: 12 % -> 14 % is "+2,0 pts", not "+17 %".
-    if kpi.key.startswith("share_"):
-        if kpi.value is None or kpi.previous is None:
-            return None
-        points = (kpi.value - kpi.previous) * 100
-        sign = "+" if points > 0 else ("-" if points < 0 else "")
-        return t("common.points", value=sign + format_number(abs(points), lang(), digits=1))
-    return format_change(kpi.change, lang()) if kpi.change is not None else None
-
-
-def kpi_tile(kpi, fmt, published: dict, selection) -> None:
-    """A metric with its change against the previous year and, where one exists, the source."""
-    label = t(f"overview.kpi_{kpi.key}")
-    if kpi.year is not None and kpi.year != selection.year:
-        label = t("overview.kpi_in_year", label=label, year=kpi.year)
-    value = (
-        fmt(kpi.value, lang())
-        if kpi.value is not None
-        else t("common.no_data_year", year=selection.year)
-    )
-    delta = _delta_text(kpi)
-    help_text = t("overview.delta_help", year=kpi.previous_year) if delta else None
-    st.metric(label, value, delta, help=help_text, border=True)
-    note = _published_note(kpi, published, selection)
-    if note:
-        st.caption(note)
-    if kpi.key == "capc_interventions" and selection.sectors:
-        st.caption(t("overview.no_sector"))
+def kpi_tile(kpi, selection) -> None:
+    """One tile (``lib.tiles``): the value, the change coloured by what is good news for this
+    measure (a falling cost per beneficiary is green) and naming its base year when it is not
+    the year before, the previous value, the demonstration mark when demo records are behind
+    it, the published figures' sources as links, and any note."""
+    text = tiles.tile_text(kpi, selection, lang(), escaped)
+    difference = kpi.difference or 0
+    arrow = "up" if difference > 0 else ("down" if difference < 0 else "off")
+    with st.container(border=True):
+        if text.change:
+            st.metric(
+                text.label,
+                text.value,
+                text.change,
+                delta_color=_TONE_COLOUR[text.tone_name],
+                delta_arrow=arrow,
+                help=t("overview.delta_help", year=kpi.previous_year),
+            )
+        else:
+            st.metric(text.label, text.value)
+        if text.previous:
+            st.caption(text.previous)
+        if text.demo:
+            demo_badge()
+        for line in text.sources:
+            st.caption(_tile_line(line))
+        for note in text.notes:
+            st.caption(note)
 
 
 def download(table: pd.DataFrame, title: str, key: str) -> None:
-    """The raw frame as CSV (escaped against spreadsheet formulas), named after its title.
-
-    Made when clicked, for this session, and forgotten soon after (``lib.ui.downloads``)."""
-    file_name = f"idmaj-{file_slug(title)}.csv"
-    st.download_button(
-        t("common.download_csv"),
-        data=made_on_click(partial(csv_bytes, table), "text/csv", file_name),
-        file_name=file_name,
-        mime="text/csv",
-        key=f"download_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    """The frame as CSV and Excel (``lib.ui.exports``), named after its title and selection,
+    each with its source and label; escaped against spreadsheet formulas. Made when clicked,
+    for this session, and forgotten soon after (``lib.ui.downloads``)."""
+    exports.buttons("table", table, title, key)
 
 
 def source_column_config() -> dict:
+    """The Sources tables: links that open, and widths that show every short column whole."""
+    text = st.column_config.TextColumn
     return {
-        t("sources.col_url"): st.column_config.LinkColumn(display_text=t("sources.open_link")),
-        t("sources.col_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+        t("sources.col_indicator"): text(width=210),
+        t("sources.col_period"): text(width=90),
+        t("sources.col_scope"): text(width=130),
+        t("sources.col_value"): text(width=150, alignment="right"),
+        t("sources.col_published"): text(width=150, alignment="right"),
+        t("sources.col_warehouse"): text(width=150, alignment="right"),
+        t("sources.col_source"): text(width=210),
+        t("sources.col_url"): st.column_config.LinkColumn(
+            display_text=t("sources.open_link"), width=80
+        ),
+        t("sources.col_date"): st.column_config.Column(width=130),
+        t("sources.col_quote"): text(width=420),
+        t("sources.col_note"): text(width=320),
     }
 
 

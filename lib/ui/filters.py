@@ -11,8 +11,10 @@ from dataclasses import replace
 
 import streamlit as st
 
+from lib.formatting import format_list
 from lib.i18n import current_language as lang
 from lib.i18n import t
+from lib.ui import exports
 from lib.ui.text import said, url_params, url_values
 from lib.warehouse import filters as flt
 from lib.warehouse import queries
@@ -62,8 +64,9 @@ def sidebar_filters(
     shown_year = flt.effective_year(shadow.year, years)
     region_names = queries.names("region", lang())
     sector_names = queries.names("sector", lang())
+    shown = lang()
     with st.sidebar:
-        st.subheader(t("filters.title"))
+        st.header(t("filters.title"), anchor=False)  # h2: the page's own title is its h1
         if "year" in fields:
             st.session_state[WIDGET_KEYS["year"]] = shown_year
             st.selectbox(
@@ -80,7 +83,12 @@ def sidebar_filters(
                 "filters.all_regions",
             ),
             "sectors": (options.sectors, lambda code: sector_names[code], "filters.all_sectors"),
-            "sexes": (options.sexes, lambda code: t(f"common.sex_{code}"), "filters.all_sexes"),
+            # The language is bound now: Streamlit may format a choice outside this run.
+            "sexes": (
+                options.sexes,
+                lambda code: t(f"common.sex_{code}", shown),
+                "filters.all_sexes",
+            ),
         }
         for field, (choices, label_of, placeholder) in choice_widgets.items():
             if field in fields:
@@ -103,6 +111,7 @@ def sidebar_filters(
     _show_param_problems()
     if shown_year != shadow.year:
         st.info(t("filters.year_fallback", asked=shadow.year, shown=shown_year))
+    exports.note_selection(selection)  # the page's downloads say what it was filtered by
     return selection
 
 
@@ -128,10 +137,10 @@ def selection_summary(selection: flt.Filters) -> str:
     parts = []
     if selection.regions:
         region_names = queries.names("region", lang())
-        parts.append(", ".join(region_names[str(code)] for code in selection.regions))
+        parts.append(format_list((region_names[str(code)] for code in selection.regions), lang()))
     if selection.sectors:
         sector_names = queries.names("sector", lang())
-        parts.append(", ".join(sector_names[code] for code in selection.sectors))
+        parts.append(format_list((sector_names[code] for code in selection.sectors), lang()))
     if selection.sexes:
-        parts.append(", ".join(t(f"common.sex_{code}") for code in selection.sexes))
+        parts.append(format_list((t(f"common.sex_{code}") for code in selection.sexes), lang()))
     return t("filters.summary", parts=" · ".join(parts))

@@ -94,17 +94,14 @@ def current() -> Identity:
     return _oidc_identity() or ANONYMOUS
 
 
-TRUSTED_PROXIES = ("127.0.0.1", "::1")  # nginx in front of the workers (lib.serve)
-
-
 def client_address() -> str:
-    """Who is asking: the peer's address, or the one our own reverse proxy passes on."""
+    """Who is asking, for the sign-in back-off: the address of the session's connection.
+    Behind nginx (lib.serve) that is the client's: Streamlit's server (uvicorn) reads it from
+    X-Forwarded-For only when the peer is 127.0.0.1, and nginx replaces whatever a client sent
+    there. Empty for this machine's own browsers (Streamlit gives no address for localhost)
+    and outside a server (AppTest)."""
     peer = st.context.ip_address
-    peer = peer if isinstance(peer, str) else ""  # no peer outside a server (AppTest)
-    if peer in TRUSTED_PROXIES:
-        forwarded = st.context.headers.get("X-Real-IP", "")
-        return forwarded[:64] if isinstance(forwarded, str) and forwarded else peer
-    return peer
+    return peer[:64] if isinstance(peer, str) else ""
 
 
 def sign_in_local(name: str, password: str) -> auth.SignInResult:

@@ -1,9 +1,12 @@
-"""Streamlit side of the what-if simulator: widget state <-> ScenarioInputs, and the controls.
+"""Streamlit side of the what-if simulator: widget state <-> ScenarioInputs, the controls, the
+link.
 
 The model is ``lib.simulator`` (pure); saved scenarios are ``lib.simulator.scenarios``. Widget
-values
-live in ``st.session_state`` under ``sim_*`` keys; loading a scenario (from the URL, a saved
-one, another reference year) writes those keys in a callback, before the widgets are drawn.
+values live in ``st.session_state`` under ``sim_*`` keys; loading a scenario (from the URL, a
+saved one, another reference year) writes those keys in a callback, before the widgets are
+drawn. A link opens a scenario by its inputs or, short, by a saved scenario's id
+(``?scenario=12``, ``lib.simulator.links``); the point it is compared with is
+``lib.ui.simulator_compare``, the saved scenarios ``lib.ui.simulator_saved``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import streamlit as st
 
 from lib.formatting import format_money
 from lib.i18n import current_language, t
-from lib.simulator import scenarios
+from lib.simulator import links, scenarios
+from lib.simulator.baseline import Baseline
 from lib.simulator.inputs import REGION_CODES, RULES, SECTORS, ScenarioError, ScenarioInputs
 from lib.simulator.reference import default_inputs, reference_mean_grants, reference_sector_mix
 from lib.ui import session
@@ -32,6 +36,10 @@ URL_KEYS_PREFIXES = (
     "women_min",
     "min_per_region",
 )
+PROBLEMS_KEY = "sim_problems"  # what a link or a saved scenario could not give, said once
+OPENED_KEY = "sim_opened"  # the saved scenario opened last: {"id", "inputs" as read back}
+BASELINE_KEY = "sim_baseline"  # the token of the point of comparison (a selectbox's key)
+BASELINE_FROM_LINK = "sim_baseline_from_link"  # the baseline came from the link: say if refused
 
 
 def names() -> dict[str, dict[str, str]]:
@@ -39,13 +47,23 @@ def names() -> dict[str, dict[str, str]]:
     return {"region": queries.names("region", lang), "sector": queries.names("sector", lang)}
 
 
-def author() -> tuple[str, bool]:
-    """Who saves a scenario (the signed-in user; in demonstration mode, that mode) and
-    whether they may delete anyone's (an administrator)."""
+def viewer() -> scenarios.Viewer:
+    """Who saves and sees scenarios: with real records the signed-in user (an administrator
+    sees and may delete anyone's); while the app is open to all, that mode itself."""
     identity = session.current()
-    if not identity.signed_in:
-        return t("admin.demo_user"), False
-    return identity.name, identity.role == "admin"
+    if st.session_state.get("auth_mode") != "production" or not identity.signed_in:
+        return scenarios.Viewer(t("admin.demo_user"))
+    return scenarios.Viewer(identity.name, signed_in=True, admin=identity.role == "admin")
+
+
+def note_problem(text: str) -> None:
+    """A message for the top of the page (a link or a saved scenario that could not be used)."""
+    st.session_state.setdefault(PROBLEMS_KEY, []).append(text)
+
+
+def take_problems() -> list[str]:
+    """The messages noted since the page last showed them."""
+    return st.session_state.pop(PROBLEMS_KEY, [])
 
 
 def say(error: ScenarioError) -> str:
@@ -102,27 +120,76 @@ def from_state() -> ScenarioInputs:
     )
 
 
-def first_load(years: tuple[int, ...]) -> None:
-    """On a session's first run: the scenario in the URL if any, else the latest year's."""
+def first_load(years: tuple[int, ...], who: scenarios.Viewer) -> None:
+    """On a session's first run: the saved scenario the URL names (``?scenario=12``), else the
+    scenario the URL spells out, else the latest year's; and the URL's point of comparison."""
     if "sim_envelope" in st.session_state:
         return
     params = url_params()
+    _baseline_from_link(params)
+    if links.SCENARIO_KEY in params:
+        if _open_linked(params[links.SCENARIO_KEY], years, who):
+            return
+        params = {}  # the scenario meant is unknown: the default one, not half of another
     asked = {k: v for k, v in params.items() if k.startswith(URL_KEYS_PREFIXES)}
     year = max(years)
     if flt.year_from_text(asked.get("year", "")) in years:
         year = int(asked["year"])
     elif "year" in asked:
-        st.session_state["sim_problem"] = said(
-            "sim.bad_year", value=asked.pop("year"), allowed=", ".join(map(str, years))
+        note_problem(
+            said("sim.bad_year", value=asked.pop("year"), allowed=", ".join(map(str, years)))
         )
         asked = {}  # a scenario read against another year than the one meant would mislead
     defaults = defaults_for(year)
     try:
         inputs = ScenarioInputs.from_query_params(asked, defaults) if asked else defaults
     except ScenarioError as error:
-        st.session_state["sim_problem"] = t("sim.bad_link", reason=say(error))
+        note_problem(t("sim.bad_link", reason=say(error)))
         inputs = defaults
     load(inputs)
+
+
+def _baseline_from_link(params: dict[str, str]) -> None:
+    if links.BASELINE_KEY not in params:
+        return
+    try:
+        baseline = Baseline.parse(params[links.BASELINE_KEY])
+    except ScenarioError as error:
+        note_problem(t("sim.bad_link", reason=say(error)))
+        return
+    st.session_state[BASELINE_KEY] = baseline.token
+    st.session_state[BASELINE_FROM_LINK] = True
+
+
+def _open_linked(text: str, years: tuple[int, ...], who: scenarios.Viewer) -> bool:
+    """Open the saved scenario a short link names, if this user may see it; else say why."""
+    try:
+        scenario_id = links.scenario_id(text)
+    except ScenarioError as error:
+        note_problem(t("sim.bad_link", reason=say(error)))
+        return False
+    row = scenarios.find(scenario_id, who)
+    if row is None:  # none, deleted, or private to someone else: the same words for all three
+        note_problem(said("sim.unknown_scenario", value=scenario_id))
+        return False
+    return _load_saved(scenario_id, row["inputs"], years)
+
+
+def _load_saved(scenario_id: int, stored: dict, years: tuple[int, ...]) -> bool:
+    """Put a saved scenario into the widgets and remember it as opened; else say why not."""
+    year = flt.year_from_text(str(stored.get("year", "")))
+    if year not in years:
+        allowed = ", ".join(map(str, years))
+        reason = said("sim.bad_year", value=stored.get("year", ""), allowed=allowed)
+        note_problem(t("sim.bad_saved", reason=reason))
+        return False
+    try:
+        load(scenarios.inputs_of(stored, defaults_for(year)))
+    except ScenarioError as error:
+        note_problem(t("sim.bad_saved", reason=say(error)))
+        return False
+    st.session_state[OPENED_KEY] = {"id": int(scenario_id), "inputs": None}
+    return True
 
 
 def on_year_change() -> None:
@@ -133,20 +200,42 @@ def reset() -> None:
     load(defaults_for(st.session_state["sim_year"]))
 
 
-def open_saved(stored: dict) -> None:
-    year = int(stored.get("year", max(queries.programme_years())))
-    try:
-        load(scenarios.inputs_of(stored, defaults_for(year)))
-    except ScenarioError as error:
-        st.session_state["sim_problem"] = t("sim.bad_saved", reason=say(error))
+def include_all_regions() -> None:
+    st.session_state["sim_regions"] = list(REGION_CODES)
 
 
-def sync_url(inputs: ScenarioInputs) -> None:
-    others = {
-        k: v for k, v in st.query_params.to_dict().items() if not k.startswith(URL_KEYS_PREFIXES)
-    }
-    wanted = {**others, **inputs.to_query_params()}
-    if st.query_params.to_dict() != wanted:
+def open_saved(scenario_id: int, stored: dict) -> None:
+    _load_saved(scenario_id, stored, queries.programme_years())
+
+
+def opened(inputs: ScenarioInputs) -> tuple[int, ScenarioInputs] | None:
+    """The saved scenario the widgets still show unchanged (its id and inputs), or None.
+    Its inputs are the ones read back from the widgets on the first run after opening it."""
+    record = st.session_state.get(OPENED_KEY)
+    if record is None:
+        return None
+    if record["inputs"] is None:
+        record["inputs"] = inputs
+    if record["inputs"] != inputs:
+        del st.session_state[OPENED_KEY]  # changed since: the link spells the inputs out
+        return None
+    return record["id"], record["inputs"]
+
+
+def mark_opened(scenario_id: int, inputs: ScenarioInputs) -> None:
+    """The widgets show saved scenario ``scenario_id`` (just saved): the link may be short."""
+    st.session_state[OPENED_KEY] = {"id": int(scenario_id), "inputs": inputs}
+
+
+def _scenario_key(key: str) -> bool:
+    return key.startswith(URL_KEYS_PREFIXES) or key in (links.SCENARIO_KEY, links.BASELINE_KEY)
+
+
+def sync_url(params: dict[str, str]) -> None:
+    """Make the address the scenario's link (``lib.simulator.links``), other parameters kept."""
+    current = st.query_params.to_dict()
+    wanted = {**{k: v for k, v in current.items() if not _scenario_key(k)}, **params}
+    if current != wanted:
         st.query_params.from_dict(wanted)
 
 
@@ -154,12 +243,23 @@ def controls(years: tuple[int, ...]) -> None:
     """Every input, grouped and labelled, defaults visible."""
     region_names, sector_names = names()["region"], names()["sector"]
     _envelope_year_rule(years)
+    # Streamlit's own "Select all" entry speaks English only: hidden, and a button of ours.
     st.multiselect(
         t("sim.regions"),
         REGION_CODES,
         key="sim_regions",
         format_func=lambda c: region_names[str(c)],
         help=t("sim.regions_help"),
+        placeholder=t("sim.regions_placeholder"),
+        select_all=False,
+    )
+    st.button(
+        t("sim.all_regions"),
+        on_click=include_all_regions,
+        icon=":material/select_all:",
+        disabled=len(st.session_state["sim_regions"]) == len(REGION_CODES),
+        key="sim_all_regions",
+        type="tertiary",
     )
     if st.session_state["sim_rule"] == "custom":
         with st.expander(t("sim.weights"), expanded=True):

@@ -18,10 +18,18 @@ import pandas as pd
 
 from lib.config import Settings, get_settings
 from lib.warehouse import demo, migrate
-from lib.warehouse.db import create_file, get_database, run_script, swap_in, writer_lock
+from lib.warehouse.db import (
+    create_file,
+    get_database,
+    remove_leftovers,
+    run_script,
+    swap_in,
+    writer_lock,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
-RECORD_TABLES = ("beneficiary", "placement", "intervention")
+RECORD_TABLES = ("beneficiary", "placement", "intervention", "follow_up")
+OPTIONAL_TABLES = frozenset({"follow_up"})  # records made by hand may leave them out
 
 _build_lock = threading.Lock()
 _migrated: set[Path] = set()  # warehouses this process has brought up to date
@@ -29,6 +37,8 @@ _migrated: set[Path] = set()  # warehouses this process has brought up to date
 
 def _insert_records(con, records: dict[str, pd.DataFrame]) -> None:
     for table in RECORD_TABLES:
+        if table in OPTIONAL_TABLES and table not in records:
+            continue
         frame = records[table]
         con.register("incoming", frame)
         columns = ", ".join(frame.columns)
@@ -59,6 +69,7 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.unlink(missing_ok=True)
+    remove_leftovers(target)  # what builds and writes killed mid-way left behind
     try:
         records = records if records is not None else demo.generate(scale, seed, settings.seed_dir)
 
@@ -86,6 +97,6 @@ def ensure_warehouse(settings: Settings | None = None) -> Path:
         if not settings.warehouse_path.exists():
             build(settings)
         elif settings.warehouse_path not in _migrated:
-            migrate.migrate(get_database(settings))  # an older warehouse: bring it up to date
+            migrate.migrate(get_database(settings), settings.seed_dir)  # an older warehouse
             _migrated.add(settings.warehouse_path)
     return settings.warehouse_path

@@ -17,10 +17,17 @@ The small mutable state the app writes often (saved scenarios, sign-in attempts,
 publication log) would cost a copy of the warehouse per write: it lives in ``state.sqlite3``
 instead (``Store``), a SQLite file in WAL mode made for concurrent writers, queried through
 named files in ``sql/state/``.
+
+A write that finds no room (a full disk, a quota, a file size limit) raises :class:`DiskFull`
+whatever wrote (Python, DuckDB, SQLite), and changes nothing: the copy it was writing is
+removed, and one left by a writer killed mid-write is removed by the next write
+(``remove_leftovers``).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import os
 import shutil
@@ -47,6 +54,36 @@ T = TypeVar("T")
 
 class WarehouseMissing(RuntimeError):
     """The warehouse file does not exist (build it with ``python -m lib.warehouse.build``)."""
+
+
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+_FULL_WORDS = tuple(os.strerror(number) for number in FULL_ERRNOS)  # as DuckDB words them
+_SQLITE_FULL, _SQLITE_IOERR = 13, 10  # primary result codes: full, a write the disk refused
+
+
+class DiskFull(OSError):
+    """A write found no room (disk full, quota, file size limit) and changed nothing.
+    ``key`` is the message a person reads (the catalogs' ``ops.disk_full``)."""
+
+    key = "ops.disk_full"
+
+    def __init__(self, detail: str):
+        super().__init__(errno.ENOSPC, detail)
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True for an error that says the disk had no room for a write, whoever raised it."""
+    return isinstance(error, OSError) and error.errno in FULL_ERRNOS
+
+
+def _as_disk_full(error: Exception) -> Exception:
+    """DuckDB's and SQLite's words for a full disk, as :class:`DiskFull`; others unchanged."""
+    if isinstance(error, duckdb.Error) and any(word in str(error) for word in _FULL_WORDS):
+        return DiskFull(str(error))
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.Error) and code and code & 0xFF in (_SQLITE_FULL, _SQLITE_IOERR):
+        return DiskFull(str(error))
+    return error
 
 
 @cache
@@ -83,10 +120,15 @@ def create_file(path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -
     The caller writes into a temporary path and puts it in place itself, so that no reader
     ever opens half a file.
     """
-    connection = duckdb.connect(str(path))
+    try:
+        connection = duckdb.connect(str(path))
+    except duckdb.Error as error:
+        raise _as_disk_full(error) from error
     try:
         fill(connection)
         connection.execute("CHECKPOINT")
+    except duckdb.Error as error:
+        raise _as_disk_full(error) from error
     finally:
         connection.close()
 
@@ -125,8 +167,63 @@ def swap_in(temporary: Path, target: Path) -> None:
     _fsync(target.parent)
 
 
+def swap_folder_in(staging: Path, target: Path) -> None:
+    """Put a finished folder in place of ``target`` in one step: readers see the old folder or
+    the new one, never none (Linux exchanges the two names atomically); the old one is gone
+    after. A process killed after the exchange leaves the old folder at ``staging``."""
+    old = target.with_name(f".{target.name}.old")  # where the two renames below keep it
+    if not target.exists() and old.exists():  # a swap killed between its two renames
+        old.rename(target)
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old folder
+        return
+    shutil.rmtree(old, ignore_errors=True)  # no exchange (some file systems): two renames
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_cwd, rename_exchange = -100, 2
+    done = renameat2(at_cwd, bytes(first), at_cwd, bytes(second), rename_exchange) == 0
+    if not done and ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(first))
+    return done
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove what writers killed mid-write left beside ``path`` (a write's copy, a build's or
+    a restore's temporary: ``.<name>.<pid>.…``) once their process is gone; the files removed.
+    A live writer's files are left alone."""
+    prefix = f".{path.name}."
+    removed = []
+    for leftover in path.parent.glob(f"{prefix}*"):
+        pid = leftover.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
 def _write_copy(path: Path, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Apply ``write`` to a copy of the file in one transaction, then swap the copy in."""
+    remove_leftovers(path)
     copy = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.write")
     try:
         shutil.copyfile(path, copy)
@@ -143,6 +240,8 @@ def _write_copy(path: Path, write: Callable[[duckdb.DuckDBPyConnection], T]) -> 
         swap_in(copy, path)
         Path(f"{path}.wal").unlink(missing_ok=True)
         return result
+    except duckdb.Error as error:
+        raise _as_disk_full(error) from error
     finally:
         copy.unlink(missing_ok=True)
         Path(f"{copy}.wal").unlink(missing_ok=True)
@@ -250,15 +349,24 @@ def store_fetch(connection: sqlite3.Connection, query_name: str, **params) -> pd
     return pd.DataFrame(cursor.fetchall(), columns=columns)
 
 
+def _read_only_uri(path: Path) -> str:
+    """SQLite's URI of a file opened read-only (quoted: a folder may hold spaces or '#')."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
 class Store:
     """The state the app's processes write often (``state.sqlite3``): a connection per call,
-    writers serialised by SQLite itself across processes (``BEGIN IMMEDIATE``)."""
+    writers serialised by SQLite itself across processes (``BEGIN IMMEDIATE``).
+    ``read_only`` opens a file as it is, changing nothing in it (a backup being checked)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            return sqlite3.connect(_read_only_uri(self.path), uri=True, isolation_level=None)
         if self._ready and not self.path.exists():  # removed under us (a restore, a test)
             self._ready = False
         if not self._ready:
@@ -277,7 +385,10 @@ class Store:
 
     def execute_fn(self, read: Callable[[sqlite3.Connection], T]) -> T:
         """``read(connection)`` on a connection of its own."""
-        connection = self._connect()
+        try:
+            connection = self._connect()  # may write: the first connection makes the schema
+        except sqlite3.Error as error:
+            raise _as_disk_full(error) from error
         try:
             return read(connection)
         finally:
@@ -285,18 +396,56 @@ class Store:
 
     def execute_write_fn(self, write: Callable[[sqlite3.Connection], T]) -> T:
         """``write(connection)`` in one transaction that no other process interleaves with."""
-        connection = self._connect()
+        try:
+            connection = self._connect()
+        except sqlite3.Error as error:
+            raise _as_disk_full(error) from error
         try:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 result = write(connection)
+                connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:  # SQLite may have rolled back on its own
+                    connection.execute("ROLLBACK")
                 raise
-            connection.execute("COMMIT")
             return result
+        except sqlite3.Error as error:
+            raise _as_disk_full(error) from error
         finally:
             connection.close()
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole store at ``target``, one self-contained file
+        (SQLite's online backup: the app's processes go on writing meanwhile)."""
+        source = self._connect()
+        try:
+            copy = sqlite3.connect(target, isolation_level=None)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # no -wal file beside the copy
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise _as_disk_full(error) from error
+        finally:
+            source.close()
+
+    def restore_from(self, copy: Path) -> None:
+        """Replace the store's whole content by ``copy``'s, in one SQLite write transaction:
+        other processes wait for it (their busy timeout), then read the restored state."""
+        source = sqlite3.connect(_read_only_uri(copy), uri=True)
+        try:
+            live = self._connect()
+            try:
+                source.backup(live)
+                store_run(live, "state/schema")  # a store of an older version: its new tables
+            finally:
+                live.close()
+        except sqlite3.Error as error:
+            raise _as_disk_full(error) from error
+        finally:
+            source.close()
 
 
 _stores: dict[Path, Store] = {}

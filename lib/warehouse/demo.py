@@ -5,7 +5,9 @@ states (beneficiaries and budget per programme year, the 2017 Casablanca-Settat 
 regions and royal hand-overs, placements, CAPC interventions) holds exactly, multiplied by
 ``scale``. Everything the sources leave open (regions, sectors, sex, age, dates, grant amounts)
 is drawn from plausible distributions with ``numpy.random.default_rng(seed)``, so the same
-(scale, seed) always gives the same frames. Pure: no streamlit, vectorised (no loop per record).
+(scale, seed) always gives the same frames. The follow-up visits (``demo_outcomes``) come from a
+child generator of the same seed, so they leave the other tables' draws untouched. Pure: no
+streamlit, vectorised (no loop per record).
 
     python -m lib.warehouse.demo --scale N [--seed S] [--out DIR]
 """
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lib.config import get_settings
+from lib.warehouse import demo_outcomes
 
 DEFAULT_SEED = 20190527  # the day the 2019 programme was launched
 GENERATOR_VERSION = "1"  # bump when the same seed would give different records
@@ -137,6 +140,7 @@ COLUMNS = {  # exactly the columns of lib/warehouse/schema.sql, in order
         "is_demo",
         "batch_id",
     ),
+    "follow_up": demo_outcomes.COLUMNS,
 }
 
 
@@ -173,18 +177,24 @@ def load_reference(seed_dir: Path | None = None) -> Reference:
 def generate(
     scale: int = 1, seed: int = DEFAULT_SEED, seed_dir: Path | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Beneficiary, placement and intervention frames; every published total times ``scale``."""
+    """Beneficiary, placement, intervention and follow-up frames; every published total times
+    ``scale`` (of the follow-ups: 134 of 3 893 followed people back in prison by 2015)."""
     scale = operator.index(scale)
     if scale < 1:
         raise ValueError(f"scale must be a positive integer, not {scale}")
+    seed_dir = Path(seed_dir or get_settings().seed_dir)
     ref = load_reference(seed_dir)
     rng = np.random.default_rng(seed)
     # Fixed order of draws: adding a table later must not change the ones before it.
-    return {
+    frames = {
         "beneficiary": _beneficiaries(ref, rng, scale),
         "placement": _placements(ref, rng, scale),
         "intervention": _interventions(ref, rng, scale),
     }
+    frames["follow_up"] = demo_outcomes.follow_ups(
+        frames["beneficiary"], frames["placement"], seed, scale, seed_dir
+    )
+    return frames
 
 
 # --- Small exact-arithmetic and sampling helpers ---------------------------------------------

@@ -96,12 +96,30 @@ def plotly_charts(at: AppTest) -> list:
     return list(at.get("plotly_chart"))
 
 
+def shown(element) -> pd.DataFrame:
+    """A st.dataframe as the reader sees it: each cell as written on the page (the Babel
+    display strings the table's Styler sends), ``—`` where missing. Years and ranks, written
+    as their values, stay numbers, so that ``.loc[2019]`` still finds a year."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    value = element.value.reset_index(drop=True)
+    styler = element.proto.arrow_data.styler
+    if not styler.display_values:
+        return value
+    written = convert_arrow_bytes_to_pandas_df(styler.display_values).reset_index(drop=True)
+    written.columns = value.columns
+    for column in value.columns:
+        if column in (fr("common.year"), fr("common.rank")):
+            written[column] = value[column]
+    return written
+
+
 def chart_table(at: AppTest, title: str) -> pd.DataFrame:
     """The table behind a chart: the dataframe in its expander 'Données du graphique : title'."""
     label = fr("common.data_behind", title=title)
     for expander in at.expander:
         if expander.label == label:
-            return expander.dataframe[0].value.reset_index(drop=True)
+            return shown(expander.dataframe[0])
     raise AssertionError(f"no expander {label!r}; found {[e.label for e in at.expander]}")
 
 

@@ -55,7 +55,7 @@ def test_default_view_2019():
     at = open_budgets()
     assert_clean(at)
     assert texts(at.title) == ["Budgets"]
-    assert "Répartition en 2019" in texts(at.subheader)
+    assert "Répartition en 2019" in texts(at.header)
     assert [chart.key for chart in plotly_charts(at)] == [
         "chart_budget_by_year",
         "chart_cost_by_year",
@@ -85,7 +85,7 @@ def test_year_filter_shows_the_2018_breakdown():
     at.selectbox(key="f_year").select(2018).run()
     assert_clean(at)
     assert at.query_params == {"year": "2018"}
-    assert "Répartition en 2018" in texts(at.subheader)
+    assert "Répartition en 2018" in texts(at.header)
     regions = chart_table(at, by_region(2018))
     assert column_total(regions, "Budget (MAD)") == 8_100_000
     assert column_total(regions, "Bénéficiaires") == 270

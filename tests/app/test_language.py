@@ -1,12 +1,14 @@
-"""AppTest: the interface language: from the URL, the browser, or the sidebar; Arabic is RTL."""
+"""AppTest: the interface language: from the URL, the browser, or the sidebar; Arabic is RTL;
+Tamazight (zgh) is spoken by the public page only."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from lib.i18n import t
+from lib.i18n import is_reviewed, t
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -81,3 +83,50 @@ def test_every_page_renders_in_every_language():
             at.switch_page(f"pages/{page}.py").run()
             assert not at.exception, (lang, page)
             assert at.title[0].value == t(key, lang), (lang, page)
+
+
+# --- Tamazight (zgh): the public page only; the other pages say they are shown in French ----
+
+TIFINAGH = re.compile(r"[\u2d30-\u2d7f]")
+
+
+def test_tamazight_is_offered_and_an_internal_page_says_it_is_shown_in_french():
+    at = _app(lang="zgh")
+    assert not at.exception
+    assert "ⵜⴰⵎⴰⵣⵉⵖⵜ" in at.segmented_control(key="lang_choice").options
+    assert _title(at) == t("overview.title", "fr")
+    notice = " ".join(info.value for info in at.sidebar.info)
+    assert t("nav.public_only", "zgh") in notice and t("nav.public_only", "fr") in notice
+    assert any('data-lang="fr"' in block.value for block in at.get("html"))
+    assert at.query_params.get("lang") in ("zgh", ["zgh"])
+
+
+def test_the_public_page_speaks_tamazight_in_tifinagh_left_to_right():
+    at = _app(lang="zgh")
+    at.switch_page("pages/public.py").run()
+    assert not at.exception
+    assert _title(at) == t("public.title", "zgh")
+    sidebar = " ".join(info.value for info in at.sidebar.info)
+    assert t("nav.public_only", "zgh") not in sidebar  # the page speaks Tamazight
+    assert t("auth.demo_banner", "zgh") in sidebar  # the sidebar too
+    captions = [caption.value for caption in at.caption]
+    assert (t("public.unreviewed", "zgh") in captions) is not is_reviewed("zgh")
+    blocks = [block.value for block in at.get("html")]
+    assert any('data-lang="zgh"' in b and 'data-dir="ltr"' in b for b in blocks)
+    assert any('"Noto Sans Tifinagh"' in b for b in blocks)
+    assert not any("direction: rtl" in b for b in blocks)
+    tiles = [metric.label for metric in at.metric]
+    assert tiles and all(TIFINAGH.search(label) for label in tiles), tiles
+    assert any("\xa0MAD" in metric.value for metric in at.metric)  # Babel zgh_MA: 13 500 000 MAD
+
+
+def test_a_filter_chosen_in_arabic_holds_when_the_page_changes():
+    # Streamlit may format a choice outside the page's run: the label must stay Arabic.
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = "ar"
+    at.query_params["sex"] = "F"
+    at.run()
+    at.switch_page("pages/budgets.py").run()
+    assert not at.exception
+    assert at.session_state["f_sexes"] == ["F"]
+    assert at.multiselect(key="f_sexes").value == ["F"]

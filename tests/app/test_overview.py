@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 
 from lib.formatting import format_money_short, format_number
 from lib.warehouse import queries
@@ -53,17 +54,71 @@ def test_default_view_shows_the_2019_tiles():
     # Placements were not counted in 2019: the tile shows 2018's figure and says so.
     assert "Placements" not in tiles
     assert tiles["Placements (2018)"][0] == "453"
-    assert len(tiles) == 7
+    assert len(tiles) == 8  # with the outcome tile (tests/app/test_outcomes.py)
     assert "Tout le programme" in texts(at.caption)
 
 
-def test_tiles_name_their_published_source():
-    captions = texts(open_page("overview").caption)
-    assert "Publié pour 2019 : plus de 13\u202f500\u202f000\xa0MAD (Libération (MAP))" in captions
-    assert "Publié pour 2019 : 478 (Libération (MAP))" in captions
-    assert "Publié pour 2019 : 10 (Libération (MAP))" in captions
-    assert "Publié pour 2018 : 453 (Libération (MAP))" in captions
-    assert any(c.startswith(f"Publié pour 2018-2019 : 9{NNBSP}183 (") for c in captions), captions
+# A tile's demonstration mark (a badge arrives in the element tree as Markdown).
+DEMO_MARK = ":orange-badge[:material/science: données de démonstration]"
+
+
+def _tiles(at) -> dict[str, dict]:
+    """label -> what its tile shows: value, change, its colour, the lines under it, and
+    whether it carries the demonstration mark."""
+    shown = {}
+    for column in at.columns:
+        found = list(column.get("metric"))
+        if len(found) != 1:
+            continue
+        metric = found[0]
+        shown[metric.label] = {
+            "value": metric.value,
+            "change": metric.delta or "",
+            "colour": Metric.MetricColor.Name(metric.proto.color),
+            "lines": texts(column.caption),
+            "demo": DEMO_MARK in [element.value for element in column.markdown],
+        }
+    return shown
+
+
+def test_each_tile_shows_the_previous_value_and_its_demonstration_mark():
+    tiles = _tiles(open_page("overview"))
+    assert tiles["Budget du programme"]["lines"][0] == "2018 : 8,1\xa0M\xa0MAD"
+    assert tiles["Bénéficiaires"]["lines"][0] == "2018 : 270"
+    assert tiles["Coût par bénéficiaire"]["lines"][0] == f"2018 : 30{NNBSP}000\xa0MAD"
+    assert tiles["Part des femmes"]["lines"][0] == "2018 : 11,9\xa0%"
+    assert tiles["Interventions CAPC"]["lines"][0] == f"2018 : 4{NNBSP}243"
+    # Placements were last counted in 2018, before that in 2015: the change says so.
+    placements = tiles["Placements (2018)"]
+    assert placements["lines"][0] == f"2015 : 1{NNBSP}719"
+    assert placements["change"] == "-74\xa0% par rapport à 2015"
+    # The share of women and the 2019 interventions (4 940, under the 9 183 published for
+    # 2018-2019) come from demonstration records; the others are published figures.
+    demo = {label for label, tile in tiles.items() if tile["demo"]}
+    outcome = "Micro-projets encore en activité 12 mois après la subvention"  # follow-ups
+    assert demo == {"Part des femmes", "Interventions CAPC", outcome}
+
+
+def test_tile_colours_say_good_or_bad_news_for_each_measure():
+    tiles = _tiles(open_page("overview"))
+    assert tiles["Budget du programme"]["colour"] == "GREEN"  # +67 %
+    assert tiles["Coût par bénéficiaire"]["change"] == "-6\xa0%"
+    assert tiles["Coût par bénéficiaire"]["colour"] == "GREEN"  # a falling cost is good news
+    assert tiles["Régions couvertes"]["colour"] == "RED"  # 12 -> 10
+
+
+def test_tiles_name_their_published_source_as_a_link():
+    tiles = _tiles(open_page("overview"))
+    libe = "Source : Libération (MAP), 29 mai 2019"
+    budget = tiles["Budget du programme"]["lines"]
+    assert budget[1] == f"Chiffre publié : plus de 13{NNBSP}500{NNBSP}000\xa0MAD"
+    assert budget[2].startswith(f"[{libe}](https://m.libe.ma/")
+    assert tiles["Coût par bénéficiaire"]["lines"][1] == "Calculé d'après les chiffres publiés :"
+    for label in ("Bénéficiaires", "Régions couvertes", "Placements (2018)"):
+        assert tiles[label]["lines"][1].startswith(f"[{libe}](https://"), label
+    capc = tiles["Interventions CAPC"]["lines"][1]
+    assert capc.startswith(f"Publié pour 2018-2019 : 9{NNBSP}183 ("), capc
+    assert not tiles["Part des femmes"]["lines"][1:]  # no source: the mark says what it is
 
 
 def test_trend_charts_and_their_tables():
@@ -88,7 +143,8 @@ def test_trend_charts_and_their_tables():
 
 def test_demo_badge():
     at = open_page("overview")
-    assert badges(at) == [("orange", "données de démonstration")]
+    # The page's badge, then the mark of each tile fed by demonstration records.
+    assert badges(at) == [("orange", "données de démonstration")] * 4  # + the outcome tile
     # And the router's sidebar footer says where the breakdowns come from.
     assert fr("common.demo_footer") in texts(at.sidebar.caption)
 

@@ -64,7 +64,7 @@ def test_default_view_shows_2018():
     at = open_placements()
     assert_clean(at)
     assert texts(at.title) == ["Placements en entreprise"]
-    assert "Répartition en 2018" in texts(at.subheader)
+    assert "Répartition en 2018" in texts(at.header)
     assert [chart.key for chart in plotly_charts(at)] == [
         "chart_placements_by_year",
         "chart_placements_by_sector",
@@ -87,7 +87,7 @@ def test_year_filter_shows_2015():
     assert_clean(at)
     assert at.query_params == {"year": "2015"}
     assert not at.main.info  # 2015 has placements: no fallback message
-    assert "Répartition en 2015" in texts(at.subheader)
+    assert "Répartition en 2015" in texts(at.header)
     assert column_total(chart_table(at, by_sector(2015)), "Placements") == 1_719
     assert column_total(chart_table(at, by_region(2015)), "Femmes") == 295
 

@@ -17,11 +17,11 @@ from tests.app.helpers import (
     open_page,
     open_with_bad_param,
     options,
-    plotly_array,
     plotly_charts,
     plotly_spec,
     query_of,
     select_filters,
+    shown,
     texts,
 )
 
@@ -35,19 +35,20 @@ def open_regions(query: dict[str, str] | None = None):
 
 def ranking(at):
     """The ranking table under the map (the table behind the map, shown open)."""
-    return at.main.dataframe[-1].value.reset_index(drop=True)
+    return shown(at.main.dataframe[-1])
 
 
 def map_traces(at) -> list[dict]:
+    """The map's region shapes (SVG fills: no tile server, draws offline), without its key."""
     charts = plotly_charts(at)
     assert [chart.key for chart in charts] == ["chart_region_map"]
     spec = plotly_spec(charts[0])
-    assert spec["layout"]["map"]["style"] == "white-bg"  # no tile server: draws offline
-    return spec["data"]
+    assert "map" not in spec["layout"]  # no tile map: nothing to fetch, nothing to clip
+    return [trace for trace in spec["data"] if trace.get("fill") == "toself"]
 
 
-def locations(trace: dict) -> set[int]:
-    return {int(code) for code in plotly_array(trace["locations"])}
+def locations(traces: list[dict]) -> set[int]:
+    return {int(trace["meta"]) for trace in traces}
 
 
 def assert_default_2019(at) -> None:
@@ -67,25 +68,26 @@ def test_default_view_2019():
     at = open_regions()
     assert_clean(at)
     assert texts(at.title) == ["Régions"]
-    assert "Classement des régions en 2019" in [expander.label for expander in at.expander]
+    assert "Classement des régions en 2019" in texts(at.main.header)
     assert_default_2019(at)
     table = ranking(at)
     # Ranked by beneficiaries per 100 000 inhabitants (2024 census), highest first.
     rates = [float(rate.replace(",", ".")) for rate in table["Pour 100 000 habitants"]]
     assert rates == sorted(rates, reverse=True)
     # The table behind the map is the ranking itself, shown open under the map.
-    assert "Sans bénéficiaire en 2019 : Béni Mellal-Khénifra, Dakhla-Oued Ed-Dahab." in texts(
+    assert "Sans bénéficiaire en 2019 : Béni Mellal-Khénifra et Dakhla-Oued Ed-Dahab." in texts(
         at.caption
     )
 
 
 def test_map_draws_every_region():
     traces = map_traces(open_regions())
-    assert {trace["type"] for trace in traces} == {"choroplethmap"}
-    people, none = traces
-    assert locations(people) == ALL_REGIONS - {5, 12}
-    assert locations(none) == {5, 12}  # drawn flat, named "Aucun bénéficiaire"
-    assert "Aucun bénéficiaire" in none["hovertemplate"]
+    assert len(traces) == 12 and locations(traces) == ALL_REGIONS
+    none = [trace for trace in traces if trace.get("legendgroup") == "Aucun bénéficiaire"]
+    assert locations(none) == {5, 12}  # drawn flat, named "Aucun bénéficiaire" in the legend
+    assert all("Aucun bénéficiaire" in trace["text"] for trace in none)
+    people = [trace for trace in traces if trace not in none]
+    assert all("bénéficiaires" in trace["text"] for trace in people)  # named on hover
 
 
 def test_demo_badge():
@@ -112,7 +114,7 @@ def test_year_filter_2018_covers_every_region():
     at.selectbox(key="f_year").select(2018).run()
     assert_clean(at)
     assert at.query_params == {"year": "2018"}
-    assert "Classement des régions en 2018" in [expander.label for expander in at.expander]
+    assert "Classement des régions en 2018" in texts(at.main.header)
     table = ranking(at)
     assert len(table) == 12
     assert column_total(table, "Bénéficiaires") == 270
@@ -133,10 +135,11 @@ def test_region_filter_ranks_the_selected_regions_only():
     row = frame[frame["region_code"] == 6].iloc[0]
     assert table["Bénéficiaires"].tolist() == [format_number(row["beneficiaries"], "fr")]
     # The map still draws all 12: the others greyed out as outside the selection.
-    people, outside = map_traces(at)
-    assert locations(people) == {6}
+    traces = map_traces(at)
+    outside = [trace for trace in traces if trace.get("legendgroup") == "Hors sélection"]
     assert locations(outside) == ALL_REGIONS - {6}
-    assert "Hors sélection" in outside["hovertemplate"]
+    assert locations(traces) - locations(outside) == {6}
+    assert all("Hors sélection" in trace["text"] for trace in outside)
 
 
 def test_sector_and_sex_filters():

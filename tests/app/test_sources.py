@@ -16,6 +16,7 @@ from tests.app.helpers import (
     new_app,
     open_page,
     plotly_charts,
+    shown,
     texts,
 )
 
@@ -27,8 +28,8 @@ def open_sources(query: dict[str, str] | None = None):
 
 
 def tables(at) -> dict[str, object]:
-    """The page's three tables, named by the subheader above each."""
-    frames = [frame.value.reset_index(drop=True) for frame in at.main.dataframe]
+    """The page's three tables (as written on the page), named by the heading above each."""
+    frames = [shown(frame) for frame in at.main.dataframe]
     assert len(frames) == 3
     return dict(zip(("published", "reconciliation", "provenance"), frames, strict=True))
 
@@ -49,7 +50,7 @@ def test_renders_the_three_tables():
     at = open_sources()
     assert_clean(at)
     assert texts(at.title) == ["Sources et méthode"]
-    assert texts(at.main.subheader) == [
+    assert texts(at.main.header) == [
         "Chiffres publiés",
         "Réconciliation",
         "Données de démonstration",
@@ -79,9 +80,10 @@ def test_demo_records_reproduce_the_published_totals():
     assert fr("sources.demo_text") in texts(at.markdown)
     provenance = tables(at)["provenance"].set_index("Table")
     # 230 + 317 + 333 + 391 + 270 + 478 beneficiaries; 3 142 + 933 + 1 719 + 453 placements.
-    assert provenance.loc["Bénéficiaires"].tolist() == [2019, 0]
-    assert provenance.loc["Placements"].tolist() == [6247, 0]
-    assert provenance.loc["Interventions"].tolist() == [9183, 0]
+    # Counts written with their thousands separator: 2 019 records, never "2019" (a year).
+    assert provenance.loc["Bénéficiaires"].tolist() == ["2\u202f019", "0"]
+    assert provenance.loc["Placements"].tolist() == ["6\u202f247", "0"]
+    assert provenance.loc["Interventions"].tolist() == ["9\u202f183", "0"]
 
 
 def test_indicator_filter():

@@ -2,3 +2,4 @@
 DELETE FROM beneficiary WHERE is_demo;
 DELETE FROM placement WHERE is_demo;
 DELETE FROM intervention WHERE is_demo;
+DELETE FROM follow_up WHERE is_demo;

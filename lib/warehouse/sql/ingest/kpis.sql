@@ -16,6 +16,9 @@ UNION ALL
 SELECT 'interventions', year, is_demo, sum(interventions)::BIGINT
 FROM agg_intervention GROUP BY ALL
 UNION ALL
+SELECT 'follow_ups', year(visit_date), is_demo, count(*)::BIGINT
+FROM follow_up GROUP BY ALL
+UNION ALL
 SELECT 'published_figures', NULL, false, count(*)::BIGINT
 FROM published_figure
 ORDER BY kpi, year, is_demo;

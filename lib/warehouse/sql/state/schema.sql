@@ -8,6 +8,15 @@ CREATE TABLE IF NOT EXISTS scenario (
     results     TEXT NOT NULL   -- JSON: what it bought
 );
 
+-- The scenarios their author shared with every signed-in user (with real records, a scenario is
+-- private to its author and the administrators until then). A table of its own, not a column:
+-- a store made before sharing existed gets it from this file (CREATE ... IF NOT EXISTS), with
+-- no migration. Deleting a scenario deletes its row here too (state/scenario_delete).
+CREATE TABLE IF NOT EXISTS scenario_share (
+    scenario_id INTEGER PRIMARY KEY,
+    shared_at   TEXT NOT NULL   -- ISO 8601, UTC
+);
+
 -- Every sign-in attempt, kept a day: the lock and the back-off read it, in every process.
 CREATE TABLE IF NOT EXISTS sign_in_attempt (
     attempt_id   INTEGER PRIMARY KEY AUTOINCREMENT,
