@@ -219,7 +219,7 @@ def still_running_tile(selection, options) -> None:
         return
     params = headline.figure_params(figure, lang())
     with st.container(border=True):
-        st.metric(t("outcomes.tile_label"), params["share"])
+        st.metric(t("outcomes.tile_label"), params["share"], help=t("outcomes.tile_help"))
         st.caption(t("outcomes.tile_caption", **params))
         if figure["any_demo"]:
             blocks.demo_badge()

@@ -97,6 +97,7 @@ def _ensure_language() -> None:
 
 def _on_language_change() -> None:
     st.session_state["lang"] = st.session_state["lang_choice"]
+    st.session_state.pop("lang_problem", None)  # the user has answered the bad link
 
 
 def language_selector() -> None:
@@ -117,12 +118,14 @@ def language_selector() -> None:
         if shown != lang:
             notice = f"{t('nav.public_only', lang)}\n\n{t('nav.public_only', shown)}"
             st.info(notice, icon=":material/translate:")
+    # Said until the user picks a language: the run that read the link may be followed at
+    # once by another (the bookmark alias's switch to "/"), which must say it too.
+    problem = st.session_state.get("lang_problem")
+    if problem is not None:
+        st.warning(said("nav.bad_language", value=problem), icon=":material/translate:")
     wants_param = lang != DEFAULT_LANGUAGE or "lang" in st.query_params
     if wants_param and st.query_params.get("lang") != lang:
         st.query_params["lang"] = lang
-    problem = st.session_state.pop("lang_problem", None)
-    if problem is not None:
-        st.warning(said("nav.bad_language", value=problem), icon=":material/translate:")
     page_setup(shown)
 
 

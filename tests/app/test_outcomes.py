@@ -157,7 +157,7 @@ def test_a_warehouse_without_follow_ups_says_so(fresh_data_dir):
 
 # --- the overview's tile ------------------------------------------------------------------------
 
-TILE = "Micro-projets encore en activité 12 mois après la subvention"
+TILE = "Micro-projets actifs 12 mois après"
 
 
 def test_the_overview_tile_names_its_cohort_and_follows_the_filters():

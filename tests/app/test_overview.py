@@ -95,7 +95,7 @@ def test_each_tile_shows_the_previous_value_and_its_demonstration_mark():
     # The share of women and the 2019 interventions (4 940, under the 9 183 published for
     # 2018-2019) come from demonstration records; the others are published figures.
     demo = {label for label, tile in tiles.items() if tile["demo"]}
-    outcome = "Micro-projets encore en activité 12 mois après la subvention"  # follow-ups
+    outcome = "Micro-projets actifs 12 mois après"  # follow-ups
     assert demo == {"Part des femmes", "Interventions CAPC", outcome}
 
 

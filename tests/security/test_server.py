@@ -43,7 +43,7 @@ def test_a_download_is_not_left_at_an_address_another_client_can_fetch(server):
         settle(page)
         page.get_by_text("Données du graphique").first.click()
         page.get_by_role("button", name="Télécharger (CSV)").first.wait_for(state="visible")
-        with page.expect_download() as done:
+        with page.expect_download(timeout=120_000) as done:
             page.get_by_role("button", name="Télécharger (CSV)").first.click()
         download = done.value
         assert Path(download.path()).read_bytes().startswith(b"\xef\xbb\xbf")  # the session got it
