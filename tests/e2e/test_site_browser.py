@@ -10,11 +10,13 @@ finds no error. Full-page screenshots go to tests/artifacts/site-<lang>-<width>.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from lib.config import get_settings
 from lib.public.publish import publish
@@ -112,12 +114,12 @@ def test_copy_link_button_copies_the_chart_address(site, browser):
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         button = page.locator("#chart-budget button[data-anchor]")
         button.click()
-        said = page.locator("#chart-budget .copied").inner_text()
-        cited = page.locator("#chart-budget [data-cite-url]").text_content()
+        # The clipboard answers asynchronously: wait for the page to say it, never sample once.
+        expect(page.locator("#chart-budget .copied")).to_have_text("Lien copié.")
+        cited = page.locator("#chart-budget [data-cite-url]")
+        expect(cited).to_have_text(re.compile(r"^file://.*index\.html#chart-budget$"))
     finally:
         context.close()
-    assert said == "Lien copié."
-    assert cited.startswith("file://") and cited.endswith("index.html#chart-budget")
 
 
 @pytest.mark.parametrize("lang", PAGES)
