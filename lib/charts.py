@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from lib.formatting import format_number, format_percent_value
+from lib.formatting import colon, format_number, format_percent_value
 from lib.i18n import is_rtl
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -382,7 +382,7 @@ def region_map(
     for row in frame.to_dict(orient="records"):
         shown = row[value]
         colour = sample_colorscale(SEQUENTIAL, [min(max(shown / zmax, 0.0), 1.0)])[0]
-        label = f"{row[name]}<br>{value_label}{_colon(lang)}{_d3_number(shown, value_format, lang)}"
+        label = f"{row[name]}<br>{value_label}{colon(lang)}{_d3_number(shown, value_format, lang)}"
         if hover_extra:
             label += f"<br>{row[hover_extra]}"
         fig.add_trace(
@@ -421,11 +421,6 @@ def _keys_under_the_map(fig: go.Figure, title: str, lang: str, legend_lines: int
     top = 36 + 22 * _wrapped(title).count("<br>")
     fig.update_layout(margin={"b": 72 + 19 * legend_lines, "t": top})
     fig.update_layout(legend=legend, hovermode="closest")
-
-
-def _colon(lang: str) -> str:
-    """A label's colon as the language writes it: "Bénéficiaires : 39", "Beneficiaries: 39"."""
-    return "\u00a0: " if lang == "fr" else ": "
 
 
 def _d3_number(value: float, value_format: str, lang: str) -> str:
@@ -488,8 +483,8 @@ def survival_chart(
                 mode="lines",
                 line={"shape": "hv", "color": PALETTE[index % len(PALETTE)], "width": 2.5},
                 customdata=shares,
-                hovertemplate=f"{label}<br>{x_label}{_colon(lang)}%{{x}}<br>"
-                f"{y_label}{_colon(lang)}%{{customdata}}<extra></extra>",
+                hovertemplate=f"{label}<br>{x_label}{colon(lang)}%{{x}}<br>"
+                f"{y_label}{colon(lang)}%{{customdata}}<extra></extra>",
             )
         )
     _layout(fig, title, lang)
@@ -526,7 +521,7 @@ def share_bar_chart(
             "color": AXIS_COLOUR,
         },
         customdata=shares,
-        hovertemplate=f"%{{y}}<br>{y_label}{_colon(lang)}%{{customdata}}<extra></extra>",
+        hovertemplate=f"%{{y}}<br>{y_label}{colon(lang)}%{{customdata}}<extra></extra>",
     )
     fig = _layout(go.Figure(bar), title, lang, height=max(320, 34 * len(frame) + 90))
     fig.update_yaxes(title_text=x_label, autorange="reversed", type="category")

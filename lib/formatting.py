@@ -97,14 +97,23 @@ def format_percent_value(share, lang: str = "fr", digits: int = 1) -> str:
     return format_percent(share, format=pattern, locale=locale_for(lang))
 
 
+def _sign(value) -> str:
+    # ASCII minus: st.metric colours a delta by its leading "-".
+    return "+" if value > 0 else ("-" if value < 0 else "")
+
+
 def format_change(share, lang: str = "fr", digits: int = 0) -> str:
     """A relative change with its sign: +67 % (fr)."""
     if _is_missing(share):
         return MISSING
-    text = format_percent_value(abs(share), lang, digits)
-    # ASCII minus: st.metric colours a delta by its leading "-".
-    sign = "+" if share > 0 else ("-" if share < 0 else "")
-    return f"{sign}{text}"
+    return _sign(share) + format_percent_value(abs(share), lang, digits)
+
+
+def format_signed(value, lang: str = "fr", digits: int = 0) -> str:
+    """A difference with its sign: +1 234, -2,0 (fr); ``—`` when missing."""
+    if _is_missing(value):
+        return MISSING
+    return _sign(value) + format_number(abs(value), lang, digits)
 
 
 def format_date(value: date, lang: str = "fr", style: str = "long") -> str:
@@ -133,6 +142,11 @@ def format_list(items, lang: str = "fr") -> str:
     a Latin comma in Arabic), "A, B, and C"."""
     names = [str(item) for item in items]
     return _babel_format_list(names, locale=locale_for(lang)) if names else ""
+
+
+def colon(lang: str) -> str:
+    """What joins a label to its value: "Bénéficiaires : 39" (fr), "Beneficiaries: 39"."""
+    return "\xa0: " if lang == "fr" else ": "
 
 
 def isolated(text: str, lang: str) -> str:

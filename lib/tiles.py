@@ -19,6 +19,7 @@ from lib.formatting import (
     format_money_short,
     format_number,
     format_percent_value,
+    format_signed,
     isolated,
     signed_isolated,
 )
@@ -83,9 +84,7 @@ def change_text(kpi: Kpi, lang: str) -> str | None:
     if kpi.in_points:
         if kpi.difference is None:
             return None
-        points = kpi.difference * 100
-        sign = "+" if points > 0 else ("-" if points < 0 else "")
-        value = signed_isolated(sign + format_number(abs(points), lang, digits=1), lang)
+        value = signed_isolated(format_signed(kpi.difference * 100, lang, digits=1), lang)
         text = t("common.points", lang, value=value)
     elif kpi.change is None:
         return None

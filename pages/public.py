@@ -7,7 +7,7 @@ from lib.i18n import is_reviewed, t
 from lib.public import outcomes as public_outcomes
 from lib.public import snapshot, view
 from lib.ui import blocks, public
-from lib.ui.text import escaped, link
+from lib.ui.text import escaped
 
 lang = blocks.start_page()
 if not snapshot.available():
@@ -94,17 +94,4 @@ if demo:
 blocks.section(t("public.downloads"))
 public.public_downloads(snapshot.TABLES)
 blocks.section(t("public.sources"))
-
-
-def source_item(source: dict) -> str:
-    """One source as a list item: its title in the page's language (a link when it has an
-    address), the original title beside a translation; Latin names set apart in Arabic."""
-    title = isolated(escaped(source["title"]), lang)
-    shown = link(isolated(source["title"], lang), source["url"]) if source["url"] else title
-    original = source.get("original") or source["title"]
-    if original != source["title"]:
-        shown += f" ({isolated(escaped(original), lang)})"
-    return f"- {shown}"
-
-
-st.markdown("\n".join(source_item(s) for s in view.sources(published, lang)))
+st.markdown("\n".join(public.source_item(s, lang) for s in view.sources(published, lang)))

@@ -6,7 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, geo
-from lib.formatting import format_money, format_number, format_percent_value, signed_isolated
+from lib.formatting import (
+    format_money,
+    format_number,
+    format_percent_value,
+    format_signed,
+    signed_isolated,
+)
 from lib.i18n import t
 from lib.outcomes import headline
 from lib.simulator import links, scenarios
@@ -32,13 +38,12 @@ for problem in sim.take_problems():
 def tiles(result, point: versus.Point) -> None:
     """What the envelope buys, against the chosen baseline's beneficiaries."""
     change = result.beneficiaries - point.beneficiaries
-    sign = "+" if change > 0 else ("-" if change < 0 else "")
     columns = st.columns(4)
     with columns[0]:
         blocks.metric(
             t("common.beneficiaries"),
             format_number(result.beneficiaries, lang),
-            signed_isolated(sign + format_number(abs(change), lang), lang),
+            signed_isolated(format_signed(change, lang), lang),
             change,
         )
     with columns[1]:

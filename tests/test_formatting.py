@@ -40,6 +40,14 @@ def test_change_against_the_previous_year():
     assert fmt.relative_change(None, 3) is None
 
 
+def test_signed_differences_and_the_label_colon():
+    assert fmt.format_signed(1_234, "fr") == f"+1{NNBSP}234"
+    assert fmt.format_signed(-2.04, "fr", digits=1) == "-2,0"  # ASCII minus: st.metric reads it
+    assert fmt.format_signed(0, "en") == "0"
+    assert fmt.format_signed(None) == fmt.MISSING
+    assert fmt.colon("fr") == f"{NBSP}: " and fmt.colon("ar") == fmt.colon("en") == ": "
+
+
 def test_short_money_for_tiles():
     assert fmt.format_money_short(13_500_000, "fr") == f"13,5{NBSP}M{NBSP}MAD"
     assert fmt.format_money_short(13_500_000, "en") == f"MAD{NBSP}13.5M"

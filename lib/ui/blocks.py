@@ -12,7 +12,6 @@ import logging
 import runpy
 import threading
 from contextlib import contextmanager
-from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +21,7 @@ from lib import tables, tiles
 from lib.config import REPO_DIR
 from lib.i18n import current_language, is_rtl, t
 from lib.ui import exports
-from lib.ui.text import escaped
+from lib.ui.text import escaped, linked
 
 # No Plotly toolbar: on a phone it covers the chart's title, and its zoom and pan only trap a
 # finger that scrolls the page. Streamlit's own toolbar (full screen) stays.
@@ -34,11 +33,10 @@ SHOWN_ROWS = 20  # a table up to this long is shown whole, without an empty row 
 # on its right would lie outside a phone's or a half page's table.
 FIGURE_COLUMN_PX = 110
 LONG_HEADER = 18  # characters
-# A delta's colour and arrow, by the sign of the change (Streamlit would read them from a
-# leading "-", which the right-to-left isolate hides).
-_DELTA_LOOK = {1: ("green", "up"), -1: ("red", "down"), 0: ("gray", "off")}
-# A tile's change is coloured by what it means for that measure, not by its sign.
-_TONE_COLOUR = {"good": "green", "bad": "red", "neutral": "gray"}
+# A delta's arrow by the sign of the change, its colour by +1 (good news or a rise), -1 or 0
+# (Streamlit would read both from a leading "-", which the right-to-left isolate hides).
+_ARROW = {1: "up", -1: "down", 0: "off"}
+_COLOUR = {1: "green", -1: "red", 0: "gray"}
 
 
 APP_PATH = REPO_DIR / "app.py"
@@ -204,8 +202,12 @@ def metric(label: str, value: str, delta: str | None = None, sign: float = 0, **
     if not delta:
         st.metric(label, value, border=True, **options)
         return
-    colour, arrow = _DELTA_LOOK[(sign > 0) - (sign < 0)]
+    colour, arrow = _COLOUR[_sign(sign)], _ARROW[_sign(sign)]
     st.metric(label, value, delta, delta_color=colour, delta_arrow=arrow, border=True, **options)
+
+
+def _sign(value: float) -> int:
+    return (value > 0) - (value < 0)
 
 
 def empty_selection_message() -> None:
@@ -217,9 +219,7 @@ def empty_selection_message() -> None:
 
 def _tile_line(line: tiles.Line) -> str:
     """A line under a tile, already escaped; a link when its source has a web address."""
-    if line.url is None:
-        return line.text
-    return f"[{line.text}]({quote(line.url, safe=':/?#=&%~+@,;')})"
+    return line.text if line.url is None else linked(line.text, line.url)
 
 
 def kpi_tile(kpi, selection) -> None:
@@ -228,16 +228,15 @@ def kpi_tile(kpi, selection) -> None:
     the year before, the previous value, the demonstration mark when demo records are behind
     it, the published figures' sources as links, and any note."""
     text = tiles.tile_text(kpi, selection, lang(), escaped)
-    difference = kpi.difference or 0
-    arrow = "up" if difference > 0 else ("down" if difference < 0 else "off")
     with st.container(border=True):
         if text.change:
             st.metric(
                 text.label,
                 text.value,
                 text.change,
-                delta_color=_TONE_COLOUR[text.tone_name],
-                delta_arrow=arrow,
+                # Coloured by what the change means for this measure, not by its sign.
+                delta_color=_COLOUR[text.tone],
+                delta_arrow=_ARROW[_sign(kpi.difference or 0)],
                 help=t("overview.delta_help", year=kpi.previous_year),
             )
         else:

@@ -11,9 +11,10 @@ from functools import partial
 import streamlit as st
 
 from lib.export import csv_bytes
+from lib.formatting import isolated
 from lib.i18n import t
 from lib.ui.downloads import made_on_click
-from lib.ui.text import said, url_params
+from lib.ui.text import escaped, link, said, url_params
 from lib.warehouse.filters import year_from_text
 
 
@@ -101,3 +102,15 @@ def public_downloads(tables: tuple[str, ...]) -> None:
                 icon=":material/folder_zip:",
                 on_click="ignore",
             )
+
+
+def source_item(source: dict, lang: str) -> str:
+    """One source of ``lib.public.view.sources`` as a list item: its title in the page's
+    language (a link when it has an address), the original title beside a translation; Latin
+    names set apart in Arabic."""
+    title = isolated(escaped(source["title"]), lang)
+    shown = link(isolated(source["title"], lang), source["url"]) if source["url"] else title
+    original = source.get("original") or source["title"]
+    if original != source["title"]:
+        shown += f" ({isolated(escaped(original), lang)})"
+    return f"- {shown}"

@@ -164,10 +164,11 @@ def set_page_language(page: st.Page) -> str:
 
 def document_title(page: st.Page) -> None:
     """The browser tab's title, in the page's language: "Idmaj — Vue d'ensemble" (the sidebar
-    may name the page in Tamazight while the page itself is shown in French)."""
+    may name the page in Tamazight while the page itself is shown in French). The icon stays
+    the one app.py set: calls add up, and each icon given is read and decoded again."""
     spec = _spec_of(page)
     name = t(spec.title_key) if spec else page.title
-    st.set_page_config(page_title=t("nav.document_title", page=name), page_icon=FAVICON)
+    st.set_page_config(page_title=t("nav.document_title", page=name))
 
 
 def _page(spec: PageSpec, default: bool = False, hidden: bool = False) -> st.Page:

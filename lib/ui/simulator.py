@@ -241,7 +241,8 @@ def sync_url(params: dict[str, str]) -> None:
 
 def controls(years: tuple[int, ...]) -> None:
     """Every input, grouped and labelled, defaults visible."""
-    region_names, sector_names = names()["region"], names()["sector"]
+    reference_names = names()  # two reference-list lookups: once, not once per list
+    region_names, sector_names = reference_names["region"], reference_names["sector"]
     _envelope_year_rule(years)
     # Streamlit's own "Select all" entry speaks English only: hidden, and a button of ours.
     st.multiselect(

@@ -42,7 +42,13 @@ def said(key: str, **params) -> str:
 
 def link(title: object, url: str) -> str:
     """A Markdown link whose title is text and whose address cannot close the link early."""
-    return f"[{escaped(title)}]({quote(url, safe=':/?#=&%~+@,;')})"
+    return linked(escaped(title), url)
+
+
+def linked(markdown: str, url: str) -> str:
+    """``markdown`` (already escaped: ``escaped``) as a link to ``url``, whose address cannot
+    close the link early."""
+    return f"[{markdown}]({quote(url, safe=':/?#=&%~+@,;')})"
 
 
 def url_params() -> dict[str, str]:
