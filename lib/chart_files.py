@@ -6,9 +6,10 @@ No browser: Plotly's own image export (kaleido) drives a Chrome that the app wou
 download at run time. The figure's traces already hold everything the reader sees (categories,
 values, colours, names, the regions' outlines), so the SVG is written here: bars and the
 donut's shares through ``lib.public.svgcharts`` (the static site's bar charts), lines and the
-map by this module in the same style; resvg turns the SVG into a PNG (``lib.public.images``),
-which also carries the title, source and label as PNG text fields. Every text is drawn in the
-page's language, right to left in Arabic (a time axis still runs left to right). Pure.
+map by this module on the same canvas (``svgcharts.Canvas``: title, legend, value axis,
+footer); resvg turns the SVG into a PNG (``lib.public.images``), which also carries the
+title, source and label as PNG text fields. Every text is drawn in the page's language,
+right to left in Arabic (a time axis still runs left to right). Pure.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from lib.export import About
-from lib.formatting import format_number
+from lib.formatting import colon, format_number
 from lib.i18n import is_rtl
 from lib.public import images, svgcharts
-from lib.public.svgcharts import INK, MUTED, PAD, PDI, RLI, WIDE, nice_scale, text_width, wrap
+from lib.public.svgcharts import MUTED, PAD, WIDE, svg_text, text_width
 
 PLOT_HEIGHT = 230  # user units of a line chart's plot, as svgcharts draws its columns
 MAP_HEIGHT = 520  # at most: Morocco with its southern regions is about as tall as wide
@@ -96,10 +97,6 @@ def _ticks(lang: str) -> Callable[[float], str]:
     return lambda value: format_number(value, lang, 0 if float(value).is_integer() else 1)
 
 
-def _colon(lang: str) -> str:
-    return "\xa0: " if lang == "fr" else ": "
-
-
 def _colour(trace, index: int) -> str:
     colour = trace.marker.color if trace.marker is not None else None
     return colour if isinstance(colour, str) else PALETTE[index % len(PALETTE)]
@@ -123,7 +120,7 @@ def _series(name: str, colour: str, categories, values, lang: str, labelled: boo
         values=tuple(shown),
         flags=tuple("" if value is not None else "—" for value in shown),
         tips=tuple(
-            f"{prefix}{category}{_colon(lang)}{text}"
+            f"{prefix}{category}{colon(lang)}{text}"
             for category, text in zip(categories, written, strict=True)
         ),
         labels=tuple(written if labelled else [""] * len(shown)),
@@ -186,90 +183,37 @@ def _shares(figure: go.Figure, about: About, width: int) -> str:
     return _svgchart(about, categories, [one], True, width)
 
 
-# --- lines and the map, drawn here in the same style ---------------------------------------
+# --- lines and the map, drawn here on the bar charts' canvas --------------------------------------
 
 
-def _text(x: float, y: float, content: str, size: float, rtl: bool = False, **style) -> str:
-    """One ``<text>``, isolated right to left in an Arabic chart (as svgcharts draws it)."""
-    body = escape(f"{RLI}{content}{PDI}" if rtl else content)
-    attributes = {"x": f"{x:.1f}", "y": f"{y:.1f}", "font-size": f"{size:g}", "fill": INK}
-    attributes.update({name.replace("_", "-"): str(value) for name, value in style.items()})
-    listed = " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
-    return f"<text {listed}>{body}</text>"
-
-
-class _Sheet:
-    """Elements drawn top to bottom (``y``: where the next block starts), then the footer."""
+class _Sheet(svgcharts.Canvas):
+    """The bar charts' canvas for a line chart or the map: the title, the footer lines and
+    the demonstration label of ``about``, its language's ticks and reading side."""
 
     def __init__(self, about: About, width: int):
-        self.about, self.width, self.rtl = about, width, is_rtl(about.lang)
-        self.y, self.parts, self.inner = float(PAD), [], width - 2 * PAD
-
-    @property
-    def start(self) -> tuple[float, str]:
-        """Where a line of text starts, and its anchor: the reading side."""
-        return (self.width - PAD, "end") if self.rtl else (PAD, "start")
+        chart = svgcharts.Chart(
+            key=about.stem,
+            title=about.title,
+            desc="",
+            categories=(),
+            series=(),
+            ticks=_ticks(about.lang),
+            footer=about.footer(),
+            label=about.demo_label,
+            rtl=is_rtl(about.lang),
+        )
+        super().__init__(chart, width)
+        self.about = about
 
     def heading(self) -> None:
-        x, anchor = self.start
-        for line in wrap(self.about.title, 18, self.inner, bold=True):
-            self.y += 25
-            self.parts.append(
-                _text(x, self.y - 7, line, 18, self.rtl, text_anchor=anchor, font_weight="bold")
-            )
-
-    def legend(self, entries: list[tuple[str, str]]) -> None:
-        """Coloured squares and their names, from the reading side, on as many rows as needed."""
-        if not entries:
-            return
-        self.y += 8
-        used = 0.0
-        for name, colour in entries:
-            span = 18 + text_width(name, 13) + 14
-            if used and used + span > self.inner:
-                self.y, used = self.y + 20, 0.0
-            left = self.width - PAD - used - span if self.rtl else PAD + used
-            self.parts.append(
-                f'<rect x="{left:.1f}" y="{self.y:.1f}" width="12" height="12" fill="{colour}"/>'
-                + _text(left + 17, self.y + 11, name, 13, self.rtl)
-            )
-            used += span
-        self.y += 18
+        self.lines(self.about.title, 18, 25, font_weight="bold")
 
     def svg(self, desc: str) -> str:
-        footer, end = svgcharts.footer_block(
-            self.about.footer(), self.about.demo_label, self.width, self.y, self.rtl
-        )
-        height = math.ceil(end + PAD)
-        ident = escape(self.about.stem)
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {height}" '
-            f'width="{self.width}" height="{height}" role="img" '
-            f'aria-labelledby="{ident}-t {ident}-d" direction="ltr" '
-            f'font-family="{escape(svgcharts.FONT)}">'
-            f'<title id="{ident}-t">{escape(self.about.title)}</title>'
-            f'<desc id="{ident}-d">{escape(desc)}</desc>'
-            f'<rect width="{self.width}" height="{height}" fill="#ffffff"/>'
-            + "".join(self.parts)
-            + footer
-            + "</svg>"
-        )
-
-
-def _value_axis(sheet: _Sheet, top: float, step: float, box: tuple) -> None:
-    """Grid lines and their values, on the reading side."""
-    left, right, plot_top, bottom = box
-    ticks = _ticks(sheet.about.lang)
-    for index in range(round(top / step) + 1):
-        value = index * step
-        y = bottom - (bottom - plot_top) * value / top
-        colour = INK if index == 0 else svgcharts.GRID
-        sheet.parts.append(
-            f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="{colour}" stroke-width="1"/>'
-        )
-        x, anchor = (right + 6, "start") if sheet.rtl else (left - 6, "end")
-        sheet.parts.append(_text(x, y + 4, ticks(value), 12, sheet.rtl, text_anchor=anchor))
+        """The standalone SVG: what was drawn, then the footer; ``desc`` says the data."""
+        self.footer()
+        height = math.ceil(self.y + PAD)
+        body = "".join(self.parts)
+        return svgcharts.document(self.width, height, self.about.stem, self.about.title, desc, body)
 
 
 def _polyline(points: list[tuple[float, float] | None], colour: str) -> str:
@@ -289,18 +233,6 @@ def _polyline(points: list[tuple[float, float] | None], colour: str) -> str:
     return "".join(paths)
 
 
-def _plot_box(sheet: _Sheet, series: list[list]) -> tuple[tuple, float]:
-    """The plot's (left, right, top, bottom) beside its value axis, and the axis' top value."""
-    top, step = nice_scale(max((v for one in series for v in one if v is not None), default=0))
-    ticks = _ticks(sheet.about.lang)
-    axis = max(text_width(ticks(i * step), 12) for i in range(round(top / step) + 1)) + 10
-    left = PAD + (0 if sheet.rtl else axis)
-    right = sheet.width - PAD - (axis if sheet.rtl else 0)
-    box = (left, right, sheet.y + 14, sheet.y + 14 + PLOT_HEIGHT)
-    _value_axis(sheet, top, step, box)
-    return box, top
-
-
 def _category_axis(sheet: _Sheet, categories: list[str], box: tuple) -> None:
     """The categories under the plot, left to right; every n-th when they would overlap."""
     left, right, _, bottom = box
@@ -310,7 +242,7 @@ def _category_axis(sheet: _Sheet, categories: list[str], box: tuple) -> None:
     for i, category in enumerate(categories):
         if i % every == 0:
             x = left + (i + 0.5) * slot
-            sheet.parts.append(_text(x, bottom + 17, category, 12, text_anchor="middle"))
+            sheet.parts.append(svg_text(x, bottom + 17, category, 12, text_anchor="middle"))
 
 
 def _line(sheet: _Sheet, name: str, colour: str, points: list, written: list[str]) -> list[str]:
@@ -320,7 +252,7 @@ def _line(sheet: _Sheet, name: str, colour: str, points: list, written: list[str
     for (point, category), text in zip(points, written, strict=True):
         if point is None:
             continue
-        tip = f"{name + ' · ' if name else ''}{category}{_colon(sheet.about.lang)}{text}"
+        tip = f"{name + ' · ' if name else ''}{category}{colon(sheet.about.lang)}{text}"
         tips.append(tip)
         sheet.parts.append(
             f'<circle cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="{MARKER_RADIUS}" '
@@ -352,7 +284,8 @@ def _lines(figure: go.Figure, about: About, width: int) -> str:
     ]
     sheet.heading()
     sheet.legend(list(zip(names, colours, strict=True)) if len(traces) > 1 else [])
-    box, top = _plot_box(sheet, series)
+    maximum = max((value for one in series for value in one if value is not None), default=0)
+    box, top = svgcharts.plot_box(sheet, maximum, PLOT_HEIGHT)
     bottom = box[3]
     _category_axis(sheet, categories, box)
     tips = []
@@ -397,7 +330,9 @@ def _colour_key(sheet: _Sheet, key) -> None:
     x, anchor = sheet.start
     if title:
         sheet.y += 20
-        sheet.parts.append(_text(x, sheet.y - 5, _plain(title), 13, sheet.rtl, text_anchor=anchor))
+        sheet.parts.append(
+            svg_text(x, sheet.y - 5, _plain(title), 13, sheet.chart.rtl, text_anchor=anchor)
+        )
     left, span = PAD + sheet.inner * 0.05, sheet.inner * 0.9
     # The scale runs from 0 on the left in every language, like the on-screen key.
     sheet.parts.append(
@@ -406,8 +341,10 @@ def _colour_key(sheet: _Sheet, key) -> None:
         f'fill="url(#{escape(sheet.about.stem)}-key)" stroke="{MUTED}" stroke-width="0.5"/>'
     )
     lang = sheet.about.lang
-    sheet.parts.append(_text(left, sheet.y + 32, _figure(0, lang), 12, text_anchor="start"))
-    sheet.parts.append(_text(left + span, sheet.y + 32, _figure(top, lang), 12, text_anchor="end"))
+    sheet.parts.append(svg_text(left, sheet.y + 32, _figure(0, lang), 12, text_anchor="start"))
+    sheet.parts.append(
+        svg_text(left + span, sheet.y + 32, _figure(top, lang), 12, text_anchor="end")
+    )
     sheet.y += 40
 
 

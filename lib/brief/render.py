@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from lib.brief.content import gather
 from lib.config import Settings, get_settings
+from lib.export import file_stem
 from lib.i18n import LANGUAGES, t
 from lib.warehouse.db import Database, get_database
 from lib.warehouse.filters import Filters, with_year
@@ -90,14 +91,5 @@ def brief_pdf(
 def file_name(year: int, filters: Filters | None = None, lang: str = "fr") -> str:
     """``idmaj-brief-2019-fr.pdf``; a narrowed selection says what it kept
     (``idmaj-brief-2019-region-1-6-sex-F-ar.pdf``), in codes that read the same in every
-    language."""
-    parts = ["idmaj-brief", str(year)]
-    if filters is not None:
-        for name, chosen in (
-            ("region", filters.regions),
-            ("sector", filters.sectors),
-            ("sex", filters.sexes),
-        ):
-            if chosen:
-                parts.append("-".join([name, *(str(value) for value in chosen)]))
-    return "-".join([*parts, lang]) + ".pdf"
+    language (the stem every file that leaves the app has: ``lib.export.file_stem``)."""
+    return f"{file_stem('brief', with_year(filters or Filters(year), year))}-{lang}.pdf"

@@ -7,9 +7,10 @@ Reads the warehouse through ``lib.warehouse.queries`` only (the outcome cube); n
 
 from __future__ import annotations
 
-from lib.formatting import format_number, format_percent_value
+from lib.formatting import format_number
 from lib.i18n import t
 from lib.outcomes import cohorts
+from lib.outcomes.tables import interval_params
 from lib.warehouse import queries
 from lib.warehouse.db import Database
 from lib.warehouse.filters import FilterOptions, Filters
@@ -43,9 +44,7 @@ def is_small(figure: dict, threshold: int) -> bool:
 def figure_params(figure: dict, lang: str) -> dict:
     """The figure's parts as a sentence shows them: share, lower, upper, cohort, people."""
     return {
-        "share": format_percent_value(figure["share"], lang),
-        "lower": format_number(100 * figure["lower"], lang, digits=1),
-        "upper": format_number(100 * figure["upper"], lang, digits=1),
+        **interval_params(figure["share"], figure["lower"], figure["upper"], lang),
         "cohort": figure["cohort_year"],
         "people": format_number(figure["records"], lang),
     }

@@ -60,17 +60,6 @@ def _columns(frame: pd.DataFrame, time: str, event: str, count: str | None):
     return frame[time].to_numpy(), frame[event].to_numpy(bool), weights
 
 
-def life_table(
-    frame: pd.DataFrame, time: str = "months", event: str = "ended", count: str | None = "records"
-) -> pd.DataFrame:
-    """time, at_risk, events, censored: one row per distinct time of ``frame``, in order.
-
-    ``frame`` holds one row per person (``count`` None) or per group of people (``count``:
-    how many); ``event`` is true when the event happened at ``time``, false when the person
-    was last seen then without it."""
-    return pd.DataFrame(_life_arrays(*_columns(frame, time, event, count)))
-
-
 def km_arrays(times, happened, weights, confidence: float = CONFIDENCE) -> dict[str, np.ndarray]:
     """The Kaplan-Meier table as arrays (``TABLE_COLUMNS``) from durations, event flags and
     counts: what ``kaplan_meier`` returns, without building a frame (for many groups)."""
@@ -99,7 +88,11 @@ def kaplan_meier(
 ) -> pd.DataFrame:
     """The Kaplan-Meier table: ``TABLE_COLUMNS``, one row per distinct time, the survival
     just after that time, its Greenwood standard error and the log-log confidence band.
-    An empty frame gives an empty table."""
+    An empty frame gives an empty table.
+
+    ``frame`` holds one row per person (``count`` None) or per group of people (``count``:
+    how many); ``event`` is true when the event happened at ``time``, false when the person
+    was last seen then without it."""
     table = km_arrays(*_columns(frame, time, event, count), confidence=confidence)
     return pd.DataFrame({name: table[name] for name in TABLE_COLUMNS})
 

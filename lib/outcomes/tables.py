@@ -16,17 +16,23 @@ from lib.i18n import t
 from lib.outcomes.cohorts import HORIZONS
 
 
+def interval_params(
+    share: float, lower: float, upper: float, lang: str, digits: int = 1
+) -> dict[str, str]:
+    """A share and its interval as a message's parameters: share "69,0 %", lower "63,1" and
+    upper "74,2" (the message writes the interval's percent sign)."""
+    return {
+        "share": format_percent_value(share, lang, digits),
+        "lower": format_number(100 * lower, lang, digits=digits),
+        "upper": format_number(100 * upper, lang, digits=digits),
+    }
+
+
 def share_text(share: float, lower: float, upper: float, lang: str, digits: int = 1) -> str:
     """A share and its interval, "69,0 % (63,1-74,2)"; "—" when there is no share."""
     if share is None or math.isnan(share):
         return MISSING
-    return t(
-        "outcomes.share_interval",
-        lang,
-        share=format_percent_value(share, lang, digits),
-        lower=format_number(100 * lower, lang, digits=digits),
-        upper=format_number(100 * upper, lang, digits=digits),
-    )
+    return t("outcomes.share_interval", lang, **interval_params(share, lower, upper, lang, digits))
 
 
 def _wide(shares: pd.DataFrame, key: str, lang: str) -> pd.DataFrame:

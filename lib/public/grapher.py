@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from babel.lists import format_list
 from babel.numbers import format_compact_decimal
 
-from lib.formatting import format_date, format_money, format_number, locale_for
+from lib.formatting import format_date, format_list, format_money, format_number, locale_for
 from lib.i18n import is_rtl, t
 from lib.public import view
 from lib.public.names import names_in
@@ -177,7 +176,7 @@ def _footer(sources: pd.Series | None, metadata: dict, lang: str) -> tuple[str, 
         t(
             "site.source_published",
             lang,
-            sources=format_list([isolate(s) for s in titles], locale=locale_for(lang)),
+            sources=format_list([isolate(s) for s in titles], lang),
         )
         if titles
         else t("site.source_idmaj", lang)

@@ -27,6 +27,7 @@ from lib.export import csv_bytes
 from lib.i18n import DEFAULT_LANGUAGE, catalog, is_reviewed, is_rtl, t
 from lib.public import images, svgcharts, view
 from lib.public.grapher import Grapher, graphers, published_on
+from lib.public.publish import ZIP_NAME
 from lib.public.render import TABLES
 from lib.public.svgmap import region_svg
 from lib.warehouse.db import Database
@@ -40,7 +41,6 @@ SITE_LANGUAGES = {
     "zgh": ("zgh.html", "ⵜⴰⵎⴰⵣⵉⵖⵜ"),
 }
 CHARTS = "charts"
-ZIP_NAME = "idmaj-donnees-ouvertes.zip"
 _MARKER_SPACE = re.compile(r"(?<=[«<]) (?=[<\d])|(?<=[<\d]) (?=»)|(?<=«) (?=s »)|(?<=s) (?=»)")
 _NUMERIC = re.compile(r"^[\u2066\u2069\u200f]*(—|s|< ?\d+|[-+]?\d.*)[\u2066\u2069\u200f]*$")
 
@@ -184,10 +184,17 @@ def _context(lang: str, tables: dict[str, pd.DataFrame], metadata: dict, status:
 
 
 def _page(
-    site: Path, lang: str, tables: dict[str, pd.DataFrame], metadata: dict, status: dict
+    site: Path,
+    lang: str,
+    tables: dict[str, pd.DataFrame],
+    metadata: dict,
+    status: dict,
+    drawn: list[Grapher] | None = None,
 ) -> str:
+    """One language's page; ``drawn``: its charts, when the chart files were just made."""
     page = SITE_LANGUAGES[lang][0]
-    charts = [_chart_view(site, g, lang, page) for g in graphers(tables, metadata, lang)]
+    drawn = graphers(tables, metadata, lang) if drawn is None else drawn
+    charts = [_chart_view(site, g, lang, page) for g in drawn]
     template = _environment().get_template("public_site.html.j2")
     return template.render(
         **_context(lang, tables, metadata, status),
@@ -208,26 +215,33 @@ def _page(
     )
 
 
-def _embed_page(grapher: Grapher, lang: str, metadata: dict) -> str:
+def _embed_page(grapher: Grapher, lang: str, metadata: dict, wide: str) -> str:
+    """The chart's own page: ``wide`` is its drawing with its title, as in its SVG file."""
     template = _environment().get_template("chart_embed.html.j2")
     return template.render(
         lang=lang,
         rtl=is_rtl(lang),
         t=lambda key, **params: t(key, lang, **params),
         title=grapher.title,
-        wide=Markup(svgcharts.draw(grapher.chart, svgcharts.WIDE)),
+        wide=Markup(wide),
         narrow=Markup(svgcharts.draw(grapher.chart, svgcharts.NARROW)),
         back=f"../{SITE_LANGUAGES[lang][0]}#chart-{grapher.key}",
         date=published_on(metadata, lang),
     )
 
 
-def _write_charts(site: Path, tables: dict[str, pd.DataFrame], metadata: dict) -> None:
-    """Each chart's files: SVG and PNG with its title drawn in, CSV, embed page."""
+def _graphers(tables: dict[str, pd.DataFrame], metadata: dict) -> dict[str, list[Grapher]]:
+    """The site's charts in each of its languages, made once for the chart files and pages."""
+    return {lang: graphers(tables, metadata, lang) for lang in SITE_LANGUAGES}
+
+
+def _write_charts(site: Path, drawn: dict[str, list[Grapher]], metadata: dict) -> None:
+    """Each chart's files: SVG and PNG with its title drawn in, embed page (per language);
+    CSV (its data is the same in every language: written once)."""
     folder = site / CHARTS
     folder.mkdir(exist_ok=True)
-    for lang in SITE_LANGUAGES:
-        for grapher in graphers(tables, metadata, lang):
+    for lang, charts in drawn.items():
+        for grapher in charts:
             svg = svgcharts.draw(grapher.chart, svgcharts.WIDE)
             base = folder / f"{grapher.key}-{lang}"
             base.with_suffix(".svg").write_text(
@@ -237,9 +251,10 @@ def _write_charts(site: Path, tables: dict[str, pd.DataFrame], metadata: dict) -
             if image is not None:
                 base.with_suffix(".png").write_bytes(image)
             base.with_suffix(".html").write_text(
-                _embed_page(grapher, lang, metadata), encoding="utf-8"
+                _embed_page(grapher, lang, metadata, svg), encoding="utf-8"
             )
-            (folder / f"{grapher.key}.csv").write_bytes(csv_bytes(grapher.data))
+    for grapher in next(iter(drawn.values()), []):
+        (folder / f"{grapher.key}.csv").write_bytes(csv_bytes(grapher.data))
 
 
 def write_site(
@@ -254,15 +269,22 @@ def write_site(
     for path in public_folder.iterdir():
         if path.suffix in (".csv", ".json", ".zip"):
             shutil.copyfile(path, site / "data" / path.name)
-    _write_charts(site, tables, metadata)
-    _write_pages(site, tables, metadata, status or {})
+    drawn = _graphers(tables, metadata)
+    _write_charts(site, drawn, metadata)
+    _write_pages(site, tables, metadata, status or {}, drawn)
     return site
 
 
-def _write_pages(site: Path, tables: dict[str, pd.DataFrame], metadata: dict, status: dict):
+def _write_pages(
+    site: Path,
+    tables: dict[str, pd.DataFrame],
+    metadata: dict,
+    status: dict,
+    drawn: dict[str, list[Grapher]] | None = None,
+) -> None:
     for lang, (page, _label) in SITE_LANGUAGES.items():
         temporary = site / f".{page}.tmp"
-        html = _page(site, lang, tables, metadata, status)
+        html = _page(site, lang, tables, metadata, status, (drawn or {}).get(lang))
         temporary.write_text(html, encoding="utf-8")
         temporary.replace(site / page)  # a reader sees the old page or the new one
 

@@ -19,12 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from lib.formatting import FSI, LRI, PDI
+
 WIDE, NARROW = 720, 360
 PAD = 16
 FONT = "'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Tifinagh', 'DejaVu Sans', Arial, sans-serif"
 INK, MUTED, GRID, DEMO_INK = "#1a1a1a", "#4a4a4a", "#d0d0d0", "#8a4b00"
-RLI, FSI, PDI = "\u2067", "\u2068", "\u2069"
-OPENERS = ("\u2066", RLI, FSI)  # LRI, RLI, FSI: each closed by PDI
+RLI = "\u2067"  # right-to-left isolate (FSI, LRI and PDI: lib.formatting)
+OPENERS = (LRI, RLI, FSI)  # each closed by PDI
 
 
 def isolate(text: str) -> str:
@@ -93,9 +95,8 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     return balanced
 
 
-def _text(x: float, y: float, content: str, size: float, **style) -> str:
+def svg_text(x: float, y: float, content: str, size: float, rtl: bool = False, **style) -> str:
     """One ``<text>``; in a right-to-left chart the line is isolated as right to left."""
-    rtl = style.pop("rtl", False)
     body = escape(f"{RLI}{content}{PDI}" if rtl else content)
     attributes = {"x": f"{x:.1f}", "y": f"{y:.1f}", "font-size": f"{size:g}", "fill": INK}
     attributes.update({k.replace("_", "-"): str(v) for k, v in style.items()})
@@ -114,38 +115,45 @@ def nice_scale(maximum: float, steps: int = 4) -> tuple[float, float]:
     return math.ceil(maximum / step - 1e-9) * step, step
 
 
-class _Canvas:
-    """Elements drawn top to bottom; ``y`` is where the next block starts."""
+class Canvas:
+    """Elements drawn top to bottom; ``y`` is where the next block starts. The bar charts
+    draw on it, and so do ``lib.chart_files``' lines and map."""
 
     def __init__(self, chart: Chart, width: int):
         self.chart, self.width, self.y, self.parts = chart, width, float(PAD), []
         self.inner = width - 2 * PAD
 
+    @property
+    def start(self) -> tuple[float, str]:
+        """Where a line of text starts, and its anchor: the reading side."""
+        return (self.width - PAD, "end") if self.chart.rtl else (PAD, "start")
+
     def lines(self, text: str, size: float, height: float, **style) -> None:
         bold = style.get("font_weight") == "bold"
-        rtl = self.chart.rtl
-        x, anchor = (self.width - PAD, "end") if rtl else (PAD, "start")
+        x, anchor = self.start
         for line in wrap(text, size, self.inner, bold):
             self.y += height
-            self.parts.append(
-                _text(x, self.y - height * 0.28, line, size, text_anchor=anchor, rtl=rtl, **style)
-            )
+            drawn = svg_text(x, self.y - height * 0.28, line, size, self.chart.rtl,
+                             text_anchor=anchor, **style)  # fmt: skip
+            self.parts.append(drawn)
 
-    def legend(self) -> None:
-        series = self.chart.series
-        if len(series) < 2:
+    def legend(self, entries: list[tuple[str, str]]) -> None:
+        """Coloured squares and their names (name, colour), from the reading side, on as many
+        rows as they need."""
+        if not entries:
             return
         self.y += 8
-        x = self.width - PAD if self.chart.rtl else PAD
-        for one in series:
-            span = 18 + text_width(one.name, 13) + 14
-            left = x - span if self.chart.rtl else x
+        used = 0.0
+        for name, colour in entries:
+            span = 18 + text_width(name, 13) + 14
+            if used and used + span > self.inner:
+                self.y, used = self.y + 20, 0.0
+            left = self.width - PAD - used - span if self.chart.rtl else PAD + used
             self.parts.append(
-                f'<rect x="{left:.1f}" y="{self.y:.1f}" width="12" height="12" '
-                f'fill="{one.colour}"/>'
-                + _text(left + 17, self.y + 11, one.name, 13, rtl=self.chart.rtl)
+                f'<rect x="{left:.1f}" y="{self.y:.1f}" width="12" height="12" fill="{colour}"/>'
+                + svg_text(left + 17, self.y + 11, name, 13, rtl=self.chart.rtl)
             )
-            x = left if self.chart.rtl else x + span
+            used += span
         self.y += 18
 
     def footer(self, scale: float = 1.0) -> None:
@@ -162,7 +170,7 @@ def footer_block(
     """Source, date and demonstration label as drawn under a chart, for another drawing
     (the map): the elements, and where they end."""
     chart = Chart("", "", "", (), (), str, tuple(lines), label, rtl)
-    canvas = _Canvas(chart, width)
+    canvas = Canvas(chart, width)
     canvas.y = top
     canvas.footer(scale)
     return "".join(canvas.parts), canvas.y
@@ -171,7 +179,7 @@ def footer_block(
 def _hidden(x: float, y: float, flag: str, tip: str) -> str:
     return (
         f'<g class="hidden-cell"><title>{escape(tip)}</title>'
-        + _text(x, y, flag, 11, text_anchor="middle", fill=MUTED, font_style="italic")
+        + svg_text(x, y, flag, 11, text_anchor="middle", fill=MUTED, font_style="italic")
         + "</g>"
     )
 
@@ -188,30 +196,39 @@ def _maximum(chart: Chart) -> float:
     return max(shown, default=0.0)
 
 
-def _value_axis(canvas: _Canvas, top: float, step: float, box: tuple) -> None:
+def _value_axis(canvas: Canvas, top: float, step: float, box: tuple) -> None:
+    """Grid lines and their values, on the reading side."""
     left, right, plot_top, bottom = box
     chart, rtl = canvas.chart, canvas.chart.rtl
-    value = 0.0
-    while value <= top + 1e-9:
+    for index in range(round(top / step) + 1):
+        value = index * step
         y = bottom - (bottom - plot_top) * value / top
         canvas.parts.append(
             f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="{INK if value == 0 else GRID}" stroke-width="1"/>'
+            f'stroke="{INK if index == 0 else GRID}" stroke-width="1"/>'
         )
         x, anchor = (right + 6, "start") if rtl else (left - 6, "end")
-        canvas.parts.append(_text(x, y + 4, chart.ticks(value), 12, text_anchor=anchor, rtl=rtl))
-        value += step
+        canvas.parts.append(svg_text(x, y + 4, chart.ticks(value), 12, text_anchor=anchor, rtl=rtl))
 
 
-def _columns(canvas: _Canvas, plot_height: float) -> None:
-    """Vertical bars, one group per category, categories left to right in every language."""
+def plot_box(canvas: Canvas, maximum: float, plot_height: float) -> tuple[tuple, float]:
+    """Draw the value axis of a plot ``plot_height`` high whose values reach ``maximum``;
+    return the plot's (left, right, top, bottom) beside that axis, and the axis' top value."""
     chart = canvas.chart
-    top, step = nice_scale(_maximum(chart))
-    axis = max(text_width(chart.ticks(v * step), 12) for v in range(int(top / step) + 1)) + 10
+    top, step = nice_scale(maximum)
+    ticks = (chart.ticks(i * step) for i in range(round(top / step) + 1))
+    axis = max(text_width(tick, 12) for tick in ticks) + 10
     left = PAD + (0 if chart.rtl else axis)
     right = canvas.width - PAD - (axis if chart.rtl else 0)
-    plot_top, bottom = canvas.y + 14, canvas.y + 14 + plot_height
-    _value_axis(canvas, top, step, (left, right, plot_top, bottom))
+    box = (left, right, canvas.y + 14, canvas.y + 14 + plot_height)
+    _value_axis(canvas, top, step, box)
+    return box, top
+
+
+def _columns(canvas: Canvas, plot_height: float) -> None:
+    """Vertical bars, one group per category, categories left to right in every language."""
+    chart = canvas.chart
+    (left, right, plot_top, bottom), top = plot_box(canvas, _maximum(chart), plot_height)
     slot = (right - left) / max(len(chart.categories), 1)
     group = slot * 0.74
     bar = group / len(chart.series)
@@ -227,15 +244,15 @@ def _columns(canvas: _Canvas, plot_height: float) -> None:
                                      one.tips[i]))  # fmt: skip
             room = bar if len(chart.series) > 1 else slot * 0.96
             if one.labels[i] and text_width(one.labels[i], 11) <= room:
-                label = _text(x + bar / 2, bottom - height - 4, one.labels[i], 11,
-                              text_anchor="middle", fill=MUTED, rtl=chart.rtl)  # fmt: skip
+                label = svg_text(x + bar / 2, bottom - height - 4, one.labels[i], 11,
+                                 text_anchor="middle", fill=MUTED, rtl=chart.rtl)  # fmt: skip
                 canvas.parts.append(label)
-        canvas.parts.append(_text(left + (i + 0.5) * slot, bottom + 17, category, 12,
-                                  text_anchor="middle", rtl=chart.rtl))  # fmt: skip
+        canvas.parts.append(svg_text(left + (i + 0.5) * slot, bottom + 17, category, 12,
+                                     text_anchor="middle", rtl=chart.rtl))  # fmt: skip
     canvas.y = bottom + 24
 
 
-def _rows(canvas: _Canvas) -> None:
+def _rows(canvas: Canvas) -> None:
     """Horizontal bars, one row per category: names on the reading side, bars growing away
     from them (to the left in Arabic)."""
     chart, rtl = canvas.chart, canvas.chart.rtl
@@ -250,7 +267,7 @@ def _rows(canvas: _Canvas) -> None:
     for i, category in enumerate(chart.categories):
         y = canvas.y + 8 + i * 34
         name_x, anchor = (origin + 8, "start") if rtl else (origin - 8, "end")
-        canvas.parts.append(_text(name_x, y + 16, category, 13, text_anchor=anchor, rtl=rtl))
+        canvas.parts.append(svg_text(name_x, y + 16, category, 13, text_anchor=anchor, rtl=rtl))
         value = one.values[i]
         if value is None:
             canvas.parts.append(_hidden(origin + (-14 if rtl else 14), y + 16, one.flags[i],
@@ -260,7 +277,9 @@ def _rows(canvas: _Canvas) -> None:
         x = origin - size if rtl else origin
         canvas.parts.append(_bar(x, y + 2, size, 22, one.colour, one.tips[i]))
         label_x, anchor = (x - 5, "end") if rtl else (x + size + 5, "start")
-        canvas.parts.append(_text(label_x, y + 17, one.labels[i], 12, text_anchor=anchor, rtl=rtl))
+        canvas.parts.append(
+            svg_text(label_x, y + 17, one.labels[i], 12, text_anchor=anchor, rtl=rtl)
+        )
     canvas.parts.append(
         f'<line x1="{origin:.1f}" x2="{origin:.1f}" y1="{canvas.y + 4:.1f}" '
         f'y2="{canvas.y + 12 + 34 * len(chart.categories):.1f}" stroke="{INK}"/>'
@@ -273,10 +292,11 @@ def draw(chart: Chart, width: int = WIDE, with_title: bool = True) -> str:
     Without its title (the page's heading says it), the title still names the image."""
     variant = "wide" if width >= WIDE else "narrow"
     ident = f"{chart.key}-{variant}{'' if with_title else '-inline'}"
-    canvas = _Canvas(chart, width)
+    canvas = Canvas(chart, width)
     if with_title:
         canvas.lines(chart.title, 18, 25, font_weight="bold")
-    canvas.legend()
+    several = len(chart.series) > 1  # one colour needs no key: the title says it
+    canvas.legend([(one.name, one.colour) for one in chart.series] if several else [])
     if chart.horizontal:
         _rows(canvas)
     else:
@@ -284,13 +304,21 @@ def draw(chart: Chart, width: int = WIDE, with_title: bool = True) -> str:
     canvas.footer()
     height = math.ceil(canvas.y + PAD)
     said = " ".join([chart.desc, *chart.footer, chart.label]).strip()
+    body = "".join(canvas.parts)
+    return document(width, height, ident, chart.title, said, body, f"chart-svg {variant}")
+
+
+def document(
+    width: int, height: int, ident: str, title: str, desc: str, body: str, css_class: str = ""
+) -> str:
+    """A standalone ``<svg>`` on white, named by its ``title`` and described by ``desc``."""
+    ident = escape(ident)
+    classed = f' class="{css_class}"' if css_class else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{ident}-t {ident}-d" '
-        f'direction="ltr" font-family="{escape(FONT)}" class="chart-svg {variant}">'
-        f'<title id="{ident}-t">{escape(chart.title)}</title>'
-        f'<desc id="{ident}-d">{escape(said)}</desc>'
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
-        + "".join(canvas.parts)
-        + "</svg>"
+        f'direction="ltr" font-family="{escape(FONT)}"{classed}>'
+        f'<title id="{ident}-t">{escape(title)}</title>'
+        f'<desc id="{ident}-d">{escape(desc)}</desc>'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>' + body + "</svg>"
     )

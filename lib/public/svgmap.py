@@ -32,9 +32,10 @@ def _projection(geojson: dict):
     squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
     span_x, span_y = (max(lons) - min(lons)) * squeeze, max(lats) - min(lats)
     scale = min((WIDTH - 20) / span_x, (HEIGHT - 20) / span_y)
+    west, north = min(lons), max(lats)  # once: project() runs for each of thousands of points
 
     def project(lon: float, lat: float) -> tuple[float, float]:
-        return (10 + (lon - min(lons)) * squeeze * scale, 10 + (max(lats) - lat) * scale)
+        return (10 + (lon - west) * squeeze * scale, 10 + (north - lat) * scale)
 
     return project
 
