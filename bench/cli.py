@@ -235,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args, log)
     stamp = result["started_at"].replace(":", "").replace("-", "").replace("+0000", "Z")
     changed = result["source_changed_during_run"]
-    previous = load_baseline(str((args.out or BENCH_DIR) / "results" / "latest.json"))
-    if args.merge and previous:
+    merged_into = (args.out or BENCH_DIR) / "results" / "latest.json"
+    previous = load_baseline(str(merged_into)) if args.merge else None  # read only to merge
+    if previous:
         out = args.out or BENCH_DIR
         result = merged_result(previous, result)
     else:

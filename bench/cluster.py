@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -20,8 +19,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import REPO_DIR, child_env, cpu_seconds, percentile, rss_mb
+from bench.common import REPO_DIR, child_env, cpu_seconds, log_tail, percentile, rss_mb
 from bench.sessions import HOST, SESSION_TIMEOUT_S, free_port, open_session, page_load
+from lib.serve.supervisor import read_status
 
 START_TIMEOUT_S = 120
 STOP_TIMEOUT_S = 30
@@ -75,10 +75,7 @@ class Cluster:
         return False
 
     def status(self) -> dict:
-        try:
-            return json.loads((self.run_dir / "status.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        return read_status(self.run_dir) or {}
 
     def worker_pids(self) -> list[int]:
         return [w["pid"] for w in self.status().get("workers", []) if w["pid"]]
@@ -139,11 +136,7 @@ class Cluster:
             self.process.wait(timeout=STOP_TIMEOUT_S)
 
     def log_tail(self, lines: int = 15) -> str:
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def tracebacks(self) -> int:
         """Tracebacks in the workers' logs (a killed worker leaves none: SIGKILL is silent)."""

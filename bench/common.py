@@ -155,6 +155,15 @@ def peak_rss_mb(pid: int | str = "self") -> float | None:
     return None if value is None else value / 2**20
 
 
+def log_tail(path: Path, lines: int = 15) -> str:
+    """The last ``lines`` lines of a server's log, for an error message ("" without a log)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
 def child_env(data_dir: Path | None = None, **extra: str) -> dict[str, str]:
     """The environment of a child: this repo importable, the warehouse folder chosen."""
     env = dict(os.environ)

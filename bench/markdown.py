@@ -1,5 +1,5 @@
 """The few Markdown pieces every section of RESULTS.md is written with: durations in ms or s,
-ratios as "4.2x", and pipe tables. Pure: text in, text out."""
+ratios as "4.2x", a wave of sessions' cells, and pipe tables. Pure: text in, text out."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ def ms(seconds) -> str:
 
 def sec(seconds) -> str:
     return "—" if seconds is None else f"{seconds:,.2f}"
+
+
+def wave_cells(wave: dict) -> list:
+    """A wave of sessions as every table of waves shows it: OK, errors, p50 s, p95 s, max s."""
+    return [wave["ok"], wave["errors"], *(sec(wave[k]) for k in ("p50_s", "p95_s", "max_s"))]
 
 
 def table(header: list[str], rows: list[list]) -> list[str]:

@@ -36,6 +36,7 @@ from bench.common import (
     child_env,
     cpu_seconds,
     load_average,
+    log_tail,
     peak_rss_mb,
     percentile,
     rss_mb,
@@ -149,11 +150,7 @@ class Server:
         return peak_rss_mb(self.pid)
 
     def log_tail(self, lines: int = 15) -> str:
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def tracebacks(self) -> int:
         try:

@@ -337,10 +337,11 @@ def serve_and_soak(data_dir: Path, secrets: Path, password: str, plan: dict, log
     with Server(data_dir, data_dir / "server.log", options=options) as server:
         started_s = server.start()
         measured = asyncio.run(soak(server, data_dir, password, plan, log))
+        tracebacks = server.tracebacks()  # the log read once: it may have grown for 20 minutes
         measured |= {
             "server_start_s": started_s,
             "server_peak_rss_mb": server.peak_rss_mb(),
-            "server_tracebacks": server.tracebacks(),
-            "server_log_tail": server.log_tail(8) if server.tracebacks() else "",
+            "server_tracebacks": tracebacks,
+            "server_log_tail": server.log_tail(8) if tracebacks else "",
         }
     return measured

@@ -419,28 +419,37 @@ def _restore_arguments(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--yes", action="store_true", help=t("cli.help.yes", lang))
 
 
-@command("restore", _restore_arguments)
-def restore_backup(args: argparse.Namespace, lang: str) -> int:
+def _restore_refused(problems, lang: str) -> int:
+    complain("restore_refused", lang)
+    _print_backup_problems(problems, lang)
+    return REFUSED
+
+
+def _would_restore(path: Path, lang: str) -> int:
+    """Check a backup and say what a restore would put in place (without --yes)."""
     from lib.formatting import format_date
     from lib.ops import backup
 
-    problems = backup.verify(args.backup)
+    problems = backup.verify(path)
     if problems:
-        complain("restore_refused", lang)
-        _print_backup_problems(problems, lang)
-        return REFUSED
+        return _restore_refused(problems, lang)
+    created = (backup.read_manifest(path) or {}).get("created_at", "")
+    moment = datetime.fromisoformat(created.rstrip("Z"))
+    when = f"{format_date(moment, lang)} {moment:%H:%M} UTC"
+    say("restore_would", lang, path=path, created=when)
+    return DONE
+
+
+@command("restore", _restore_arguments)
+def restore_backup(args: argparse.Namespace, lang: str) -> int:
+    from lib.ops import backup
+
     if not args.yes:
-        created = (backup.read_manifest(args.backup) or {}).get("created_at", "")
-        moment = datetime.fromisoformat(created.rstrip("Z"))
-        when = f"{format_date(moment, lang)} {moment:%H:%M} UTC"
-        say("restore_would", lang, path=args.backup, created=when)
-        return DONE
+        return _would_restore(args.backup, lang)
     try:
-        safety = backup.restore(args.backup)
+        safety = backup.restore(args.backup)  # which checks the backup first: read it once
     except backup.BackupRefused as refused:
-        complain("restore_refused", lang)
-        _print_backup_problems(refused.problems, lang)
-        return REFUSED
+        return _restore_refused(refused.problems, lang)
     say("restore_done", lang, path=args.backup)
     if safety is not None:
         say("restore_safety", lang, path=safety)

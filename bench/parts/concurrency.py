@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench import sessions
 from bench.common import REPO_DIR, Context, ints, page_files, target
-from bench.markdown import sec, table
+from bench.markdown import sec, table, wave_cells
 
 NAME = KEY = "concurrency"
 SCALES = "top"
@@ -220,11 +220,7 @@ def _page_rows(name: str, page: str, entry: dict) -> list[list]:
                 name,
                 page,
                 size,
-                w["ok"],
-                w["errors"],
-                sec(w["p50_s"]),
-                sec(w["p95_s"]),
-                sec(w["max_s"]),
+                *wave_cells(w),
                 sec(w["server_cpu_per_session_s"]),
                 f"{rss['before']:.0f} → {rss['peak']:.0f}",
                 f"{w.get('bytes_per_session', 0) / 1024:.0f}",
@@ -266,11 +262,7 @@ def _public_processes(concurrency: dict) -> list[str]:
         [
             count,
             size,
-            w["ok"],
-            w["errors"],
-            sec(w["p50_s"]),
-            sec(w["p95_s"]),
-            sec(w["max_s"]),
+            *wave_cells(w),
             " / ".join(sec(p["server_cpu_per_session_s"]) for p in w["per_process"]),
         ]
         for count, measured in sorted(scaled.items(), key=lambda kv: int(kv[0]))

@@ -31,7 +31,7 @@ from bench.common import (
     target,
     thread_cpu_seconds,
 )
-from bench.markdown import sec, table
+from bench.markdown import sec, table, wave_cells
 from bench.workers.profile import script_shares
 
 NAME = KEY = "serve"
@@ -332,11 +332,7 @@ def _wave_rows(result: dict) -> list[list]:
                 [
                     page,
                     size,
-                    w["ok"],
-                    w["errors"],
-                    sec(w["p50_s"]),
-                    sec(w["p95_s"]),
-                    sec(w["max_s"]),
+                    *wave_cells(w),
                     sec(one.get("p95_s")),
                     sec(w["server_cpu_per_session_s"]),
                     " / ".join(f"{cpu:.1f}" for cpu in w.get("worker_cpu_s", [])),

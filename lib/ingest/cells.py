@@ -259,21 +259,24 @@ def _region(raw, ref: Reference) -> int:
     return code
 
 
+def _listed_code(raw, spellings: dict[str, str], names: dict[str, str], unknown: str) -> str:
+    """The code of a reference list's entry the cell spells, or ``Bad(unknown)`` naming every
+    entry (a sector, a type of intervention, a follow-up's status, a closure reason)."""
+    code = _lookup(raw, spellings)
+    if code is None:
+        raise Bad(unknown, allowed=", ".join(names.values()))
+    return code
+
+
 @parser("sector")
 def _sector(raw, ref: Reference) -> str:
-    code = _lookup(raw, ref.sectors)
-    if code is None:
-        raise Bad("ingest.error.unknown_sector", allowed=", ".join(ref.sector_names.values()))
-    return code
+    return _listed_code(raw, ref.sectors, ref.sector_names, "ingest.error.unknown_sector")
 
 
 @parser("intervention_type")
 def _intervention_type(raw, ref: Reference) -> str:
-    code = _lookup(raw, ref.types)
-    if code is None:
-        allowed = ", ".join(ref.type_names.values())
-        raise Bad("ingest.error.unknown_intervention_type", allowed=allowed)
-    return code
+    unknown = "ingest.error.unknown_intervention_type"
+    return _listed_code(raw, ref.types, ref.type_names, unknown)
 
 
 @parser("centre")
@@ -516,18 +519,11 @@ def _record_key(raw, ref: Reference) -> int:
 
 @parser("follow_up_status")
 def _follow_up_status(raw, ref: Reference) -> str:
-    code = _lookup(raw, ref.statuses)
-    if code is None:
-        allowed = ", ".join(ref.status_names.values())
-        raise Bad("ingest.error.unknown_follow_up_status", allowed=allowed)
-    return code
+    unknown = "ingest.error.unknown_follow_up_status"
+    return _listed_code(raw, ref.statuses, ref.status_names, unknown)
 
 
 @parser("closure_reason")
 def _closure_reason(raw, ref: Reference) -> str:
-    code = _lookup(raw, ref.reasons)
-    if code is None:
-        raise Bad(
-            "ingest.error.unknown_closure_reason", allowed=", ".join(ref.reason_names.values())
-        )
-    return code
+    unknown = "ingest.error.unknown_closure_reason"
+    return _listed_code(raw, ref.reasons, ref.reason_names, unknown)

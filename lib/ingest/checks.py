@@ -119,25 +119,32 @@ def centre_regions(records: Records) -> Iterator[Problem]:
             regions[i] = expected
 
 
+def _repeats(keyed: Iterator[tuple[int, tuple | None]]) -> Iterator[tuple[int, int]]:
+    """(line, first line) of each row whose key a row above already had (None: no key)."""
+    seen: dict[tuple, int] = {}
+    for line, key in keyed:
+        if key is None:
+            continue
+        if key in seen:
+            yield line, seen[key]
+        else:
+            seen[key] = line
+
+
 @rule("published_figures")
 def figure_duplicates(records: Records) -> Iterator[Problem]:
     """A published figure is (indicator, period, scope, source): twice in a file is an error."""
     values = records.values
-    seen: dict[tuple, int] = {}
     keys = zip(
         values["indicator"], values["period"], values["scope"], values["source_title"], strict=True
     )
-    for line, key in zip(records.lines, keys, strict=True):
-        if None in key:
-            continue
-        folded = (key[0], key[1], key[2], compact(str(key[3])))
-        if folded in seen:
-            params = {"first_line": seen[folded]}
-            yield Problem(
-                "ingest.error.duplicate_figure", params, **records.where("indicator", line)
-            )
-        else:
-            seen[folded] = line
+    keyed = (
+        (line, None if None in key else (*key[:3], compact(str(key[3]))))
+        for line, key in zip(records.lines, keys, strict=True)
+    )
+    for line, first_line in _repeats(keyed):
+        where = records.where("indicator", line)
+        yield Problem("ingest.error.duplicate_figure", {"first_line": first_line}, **where)
 
 
 @rule("published_figures")
@@ -244,18 +251,13 @@ def closure_reasons(records: Records) -> Iterator[Problem]:
 @rule("follow_ups")
 def same_visit_twice(records: Records) -> Iterator[Problem]:
     """One record, one date, one status: the same record twice on one date is an error."""
-    seen: dict[tuple, int] = {}
-    dates = records.values["visit_date"]
-    for (line, beneficiary, placement, _), when in zip(
-        _follow_up_rows(records), dates, strict=True
-    ):
-        if when is None or (beneficiary is None and placement is None):
-            continue
-        key = (beneficiary, placement, when)
-        if key in seen:
-            params = {"first_line": seen[key]}
-            yield Problem(
-                "ingest.error.duplicate_follow_up", params, **records.where("visit_date", line)
-            )
-        else:
-            seen[key] = line
+
+    def keyed() -> Iterator[tuple[int, tuple | None]]:
+        rows = zip(_follow_up_rows(records), records.values["visit_date"], strict=True)
+        for (line, beneficiary, placement, _), when in rows:
+            named = beneficiary is not None or placement is not None
+            yield line, (beneficiary, placement, when) if named and when is not None else None
+
+    for line, first_line in _repeats(keyed()):
+        where = records.where("visit_date", line)
+        yield Problem("ingest.error.duplicate_follow_up", {"first_line": first_line}, **where)

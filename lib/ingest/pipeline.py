@@ -192,7 +192,7 @@ def _layout_warnings(table: Table, data: list, found: Collector) -> None:
         key=lambda ref: range_boundaries(ref)[1::-1],
     )
     if merged:
-        params = {"count": len(merged), "ranges": ", ".join(merged[:8]) + "…" * (len(merged) > 8)}
+        params = {"count": len(merged), "ranges": shown_lines(merged)}
         line = range_boundaries(merged[0])[1]
         found.add("ingest.warning.merged_cells", params, line=line, severity="warning")
 

@@ -89,10 +89,8 @@ def reference(database: Database) -> Reference:
     ref = Reference()
     for row in database.execute("ingest/reference").itertuples(index=False):
         _ADD[row.list](ref, row)
-    for synonym, code in _SECTOR_SYNONYMS.items():
-        if code in ref.sector_names:
-            ref.sectors.setdefault(synonym, code)
     for synonyms, names, spellings in (
+        (_SECTOR_SYNONYMS, ref.sector_names, ref.sectors),
         (_TYPE_SYNONYMS, ref.type_names, ref.types),
         (_STATUS_SYNONYMS, ref.status_names, ref.statuses),
         (_REASON_SYNONYMS, ref.reason_names, ref.reasons),

@@ -109,7 +109,7 @@ def cell_key(raw):
     return raw if type(raw) is str else (type(raw).__name__, raw)
 
 
-def shown_lines(lines: list[int], most: int = 8) -> str:
-    """The first lines of a list, for a message: "5, 8, 9…"."""
+def shown_lines(lines: list, most: int = 8) -> str:
+    """The first lines (or ranges) of a list, for a message: "5, 8, 9…", "B3:B9, C3:C9"."""
     head = ", ".join(str(line) for line in lines[:most])
     return head + ("…" if len(lines) > most else "")

@@ -50,6 +50,7 @@ from lib.warehouse.db import (
     DiskFull,
     Store,
     fetch,
+    fsync_path,
     get_database,
     get_store,
     is_disk_full,
@@ -116,14 +117,6 @@ def app_version() -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _copy_file(source, target: Path) -> dict:
@@ -242,9 +235,9 @@ def backup(settings: Settings | None = None, folder: Path | None = None) -> Path
                 "tables": {WAREHOUSE_NAME: tables, STATE_NAME: store_tables},
             }
             _write_json(staging / MANIFEST_NAME, manifest)
-            _fsync_folder(staging)
+            fsync_path(staging)
             staging.rename(folder / name)
-            _fsync_folder(folder)
+            fsync_path(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     event("backup", backup=name, bytes=sum(f["bytes"] for f in files.values()))
@@ -422,6 +415,6 @@ def restore(path: Path, settings: Settings | None = None) -> Path | None:
             raise
         get_store(settings).restore_from(path / STATE_NAME)
         marker.unlink()
-        _fsync_folder(settings.data_dir)
+        fsync_path(settings.data_dir)
     event("restore", backup=path.name, safety_backup=safety.name if safety else None)
     return safety

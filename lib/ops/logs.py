@@ -15,7 +15,6 @@ Every process of the app writes the same file: a line is written under an exclus
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import logging
 import logging.handlers
@@ -28,13 +27,13 @@ from pathlib import Path
 from pythonjsonlogger.json import JsonFormatter
 
 from lib.config import Settings, get_settings
+from lib.warehouse.db import is_disk_full
 
 LOG_NAME = "idmaj.log"
 MAX_BYTES = 10 * 1024 * 1024
 BACKUP_COUNT = 10  # 10 rotated files of 10 MB: months of events for a small team
 ROOT = logging.getLogger("lib")  # the parent of every module's logger in lib/
 EVENTS = logging.getLogger("lib.events")
-FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 _configure_lock = threading.Lock()
 
 
@@ -64,7 +63,7 @@ class SharedRotatingFileHandler(logging.handlers.RotatingFileHandler):
     def handleError(self, record: logging.LogRecord) -> None:
         # A full disk is said to whoever wrote (lib.warehouse.db.DiskFull); its log line is
         # dropped rather than printed as a logging error over the message that says so.
-        if not isinstance(sys.exc_info()[1], OSError) or sys.exc_info()[1].errno not in FULL:
+        if not is_disk_full(sys.exc_info()[1]):
             super().handleError(record)
 
     def _follow_rotation(self) -> None:

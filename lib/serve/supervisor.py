@@ -176,9 +176,10 @@ class Supervisor:
         }
 
     def _save_status(self) -> None:
-        text = json.dumps(self.status(), sort_keys=True)
+        status = self.status()
+        text = json.dumps(status, sort_keys=True)
         if text != self._written:  # rewritten only when something changed
-            write_status(self.plan.status_path, self.status())
+            write_status(self.plan.status_path, status)
             self._written = text
 
     # --- watching ---------------------------------------------------------------------------

@@ -18,9 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from babel.lists import format_list
 
-from lib.formatting import format_money, format_number, locale_for, signed_isolated
+from lib.formatting import (
+    format_list,
+    format_money,
+    format_number,
+    format_signed,
+    signed_isolated,
+)
 from lib.i18n import t
 
 MOST_AFFECTED = 3  # regions named as the ones that lose most
@@ -91,15 +96,8 @@ def _source_key(found: Redistribution) -> str:
     return "sim.redistribution.from_growth"
 
 
-def _signed(value: int, lang: str) -> str:
-    """A change of people with its sign, kept left of the figure in right-to-left text."""
-    sign = "-" if value < 0 else ("+" if value > 0 else "")
-    return signed_isolated(sign + format_number(abs(value), lang), lang)
-
-
 def words(found: Redistribution, lang: str, region_names: dict[str, str]) -> str:
     """The redistribution in ``lang``: who is added, where the money comes from, who loses most."""
-    locale = locale_for(lang)
 
     def name(code: int) -> str:
         return region_names.get(str(code), str(code))
@@ -108,7 +106,7 @@ def words(found: Redistribution, lang: str, region_names: dict[str, str]) -> str
         t(
             "sim.redistribution.added",
             lang,
-            regions=format_list([name(code) for code in found.added], locale=locale),
+            regions=format_list([name(code) for code in found.added], lang),
             people=format_number(found.added_people, lang),
             money=format_money(found.added_mad, lang),
         ),
@@ -128,11 +126,11 @@ def words(found: Redistribution, lang: str, region_names: dict[str, str]) -> str
                 region=name(loss.region_code),
                 # Money's own negative pattern places the sign in Arabic (lib.formatting).
                 money=format_money(loss.change_mad, lang),
-                people=_signed(loss.change, lang),
+                people=signed_isolated(format_signed(loss.change, lang), lang),
             )
             for loss in found.losers
         ]
         sentences.append(
-            t("sim.redistribution.most_affected", lang, regions=format_list(losers, locale=locale))
+            t("sim.redistribution.most_affected", lang, regions=format_list(losers, lang))
         )
     return " ".join(sentences)

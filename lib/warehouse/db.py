@@ -152,7 +152,8 @@ def writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename in it), to the disk."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -162,9 +163,9 @@ def _fsync(path: Path) -> None:
 
 def swap_in(temporary: Path, target: Path) -> None:
     """Put a finished file in place atomically, durable once this returns."""
-    _fsync(temporary)
+    fsync_path(temporary)
     os.replace(temporary, target)
-    _fsync(target.parent)
+    fsync_path(target.parent)
 
 
 def swap_folder_in(staging: Path, target: Path) -> None:

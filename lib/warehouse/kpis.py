@@ -10,7 +10,7 @@ their sources. ``overview_tiles`` makes the overview's seven tiles; the board br
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -260,12 +260,8 @@ def tile(measure: Measure, frame: pd.DataFrame, published: dict, filters: Filter
     sources, exact = ((), False)
     if not filters.is_narrowed:
         sources, exact = _published(frame, measure, kpi.year, published)
-    return Kpi(
-        kpi.key,
-        kpi.value,
-        kpi.previous,
-        kpi.year,
-        kpi.previous_year,
+    return replace(
+        kpi,
         better=measure.better,
         demo=any_demo(frame, (kpi.year, kpi.previous_year)),
         sources=sources,

@@ -38,7 +38,11 @@ def filter_options(database: Database | None = None) -> FilterOptions:
 
 def names(kind: str, lang: str, database: Database | None = None) -> dict[str, str]:
     """code -> name in ``lang`` for one reference list (names are data, never code)."""
-    lists = reference_lists(database)
+    return _names_of(reference_lists(database), kind, lang)
+
+
+def _names_of(lists: pd.DataFrame, kind: str, lang: str) -> dict[str, str]:
+    """code -> name in ``lang`` of the rows of ``lists`` (kind, code, name_fr/ar/en) of ``kind``."""
     rows = lists[lists["kind"] == kind]
     return dict(zip(rows["code"], rows[f"name_{lang}"], strict=True))
 
@@ -247,6 +251,4 @@ def outcome_provenance(database: Database | None = None) -> dict:
 def outcome_names(kind: str, lang: str, database: Database | None = None) -> dict[str, str]:
     """code -> name in ``lang`` of a follow-up list: ``follow_up_status`` or
     ``closure_reason`` (names are data, from data/seed)."""
-    lists = _run("dashboard/outcome_lists", database)
-    rows = lists[lists["kind"] == kind]
-    return dict(zip(rows["code"], rows[f"name_{lang}"], strict=True))
+    return _names_of(_run("dashboard/outcome_lists", database), kind, lang)
