@@ -4,7 +4,6 @@ import streamlit as st
 
 from lib.formatting import isolated
 from lib.i18n import is_reviewed, t
-from lib.public import outcomes as public_outcomes
 from lib.public import snapshot, view
 from lib.ui import blocks, public
 from lib.ui.text import escaped
@@ -27,9 +26,9 @@ if stale:
 if demo:
     st.caption(notes["demo"])
 
+content = public.public_content(snapshot.version(), lang, None)
 blocks.section(t("public.headline"))
-published = snapshot.table("published_figures")
-cards = view.headline_cards(published, lang)
+cards = content["cards"]
 for row in range(0, len(cards), 3):
     for column, card in zip(st.columns(3), cards[row : row + 3], strict=False):
         with column:
@@ -56,33 +55,31 @@ left, right = st.columns(2)
 with left:
     st.plotly_chart(figures["map"], config=blocks.PLOTLY_CONFIG)  # its legend names each colour
 with right:
-    blocks.dataframe(view.regions_table(regions, year, lang), t("public.regions_title", year=year))
+    regions_table = public.public_content(snapshot.version(), lang, year)["regions"]
+    blocks.dataframe(regions_table, t("public.regions_title", year=year))
     st.caption(notes["flags"])
 
 blocks.section(t("public.placements_title"))
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["placements"], config=blocks.PLOTLY_CONFIG)
 with right:
-    placements = snapshot.table("placements_by_sex")
-    blocks.dataframe(view.placements_table(placements, lang), t("public.placements_title"))
+    blocks.dataframe(content["placements"], t("public.placements_title"))
     st.caption(notes["flags"])
 
 blocks.section(t("public.interventions_title"))
 left, right = st.columns([3, 2])
 left.plotly_chart(figures["interventions"], config=blocks.PLOTLY_CONFIG)
 with right:
-    types = snapshot.table("interventions_by_type")
-    blocks.dataframe(view.interventions_table(types, lang), t("public.interventions_title"))
+    blocks.dataframe(content["interventions"], t("public.interventions_title"))
     st.caption(notes["flags"])
 
 # Outcomes 12 months on (issue 22): each cohort's national row, with its own method note.
 blocks.section(t("public_outcomes.title"))
 st.caption(t("public_outcomes.intro"))
-for record_kind, name in (("beneficiary", "projects"), ("placement", "jobs")):
-    outcome_table = snapshot.table(f"{name}_at_12_months")
+for name, outcome_table in content["outcomes"].items():
     title = t(f"public_outcomes.{name}_title")
     st.markdown(f"**{title}**")
-    blocks.dataframe(public_outcomes.national_view(outcome_table, record_kind, lang), title)
+    blocks.dataframe(outcome_table, title)
 st.caption(notes["flags"])
 st.markdown(t("public_outcomes.method", threshold=metadata.get("threshold", "")))
 
@@ -94,4 +91,4 @@ if demo:
 blocks.section(t("public.downloads"))
 public.public_downloads(snapshot.TABLES)
 blocks.section(t("public.sources"))
-st.markdown("\n".join(public.source_item(s, lang) for s in view.sources(published, lang)))
+st.markdown(content["sources"])

@@ -136,8 +136,8 @@ def test_the_title_sits_on_the_figures_edge_and_the_legend_gets_its_rows(lang, x
 
 
 def test_a_legend_too_wide_for_one_row_is_counted_in_columns_of_its_widest_entry():
-    def legend_of(*names: str) -> go.Figure:
-        return go.Figure([go.Scatter(x=[1], y=[1], name=name) for name in names])
+    def legend_of(*names: str) -> list[dict]:
+        return [{"type": "scatter", "x": [1], "y": [1], "name": name} for name in names]
 
     assert charts._legend_rows(legend_of("Administratif", "Juridique")) == 1  # 131 + 103 px
     five = legend_of("Administratif", "Juridique", "Social", "Familial", "Médical")
@@ -193,3 +193,19 @@ def test_amounts_beside_long_names_get_three_ticks_so_they_stay_level_on_a_phone
         regions.assign(mad=[79, 0]), "name", "mad", "T", "R", "N", horizontal=True
     )
     assert people.layout.xaxis.nticks == 5
+
+
+def test_every_builder_gives_a_figure_plotly_validates_the_same():
+    """Built from plain dictionaries (``_figure``), a figure is the one Plotly's own validation
+    gives back: no property it would refuse or change."""
+    series = {"beneficiaries": "Bénéficiaires", "women": "Femmes"}
+    figures = [
+        charts.bar_chart(FRAME, "year", "budget_mad", "B", "Y", "M", "ar", horizontal=True),
+        charts.grouped_bar_chart(FRAME, "year", series, "T", "Année", "N", horizontal=True),
+        charts.line_chart(FRAME, "year", series, "T", "Année", "N", "en"),
+        charts.donut_chart(FRAME, "year", "women", "T", "fr"),
+        _map("ar"),
+    ]
+    for figure in figures:
+        as_json = json.loads(figure.to_json())
+        assert json.loads(go.Figure(as_json).to_json()) == as_json

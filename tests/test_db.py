@@ -99,3 +99,25 @@ def test_transaction_rolls_back_on_error(fresh_data_dir):
         .loc["beneficiary", "demo"]
         == 5
     )
+
+
+def test_a_derived_figure_is_worked_out_once_per_warehouse_version(fresh_data_dir):
+    """``Database.derived``: shared by every session until the warehouse changes (a rebuild by
+    another process, a write by this one), then worked out again from the new data."""
+    settings = get_settings(data_dir=fresh_data_dir)
+    build(settings, records=small_records())
+    database = db.get_database(settings)
+    calls = []
+
+    def records() -> int:
+        calls.append(1)
+        count = "SELECT count(*) FROM beneficiary"
+        return database.execute_fn(lambda cursor: cursor.execute(count).fetchone()[0])
+
+    assert database.derived("records", 2019, records) == 5
+    assert database.derived("records", 2019, records) == 5 and len(calls) == 1
+    assert database.derived("records", 2020, records) == 5 and len(calls) == 2  # its own key
+    database.execute_write_fn(lambda cursor: cursor.execute("DELETE FROM beneficiary"))
+    assert database.derived("records", 2019, records) == 0 and len(calls) == 3
+    build(settings)  # another warehouse swapped in, as an import by another process does
+    assert database.derived("records", 2019, records) > 400 and len(calls) == 4

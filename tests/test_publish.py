@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -151,6 +152,22 @@ def test_public_mode_without_a_snapshot_says_so(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert "python -m lib publish" in at.warning[0].value
+
+
+def test_a_snapshot_from_an_older_idmaj_asks_for_a_new_publish(public_dir, monkeypatch, tmp_path):
+    """A snapshot written before a table was added (the outcomes' tables of issue 22) is as
+    good as none: the page says to publish again, instead of failing on the missing table."""
+    folder = tmp_path / "older"
+    shutil.copytree(public_dir, folder / "public")
+    with duckdb.connect(str(folder / "public" / "public.duckdb")) as con:
+        con.execute("DROP TABLE jobs_at_12_months")
+    monkeypatch.setenv("IDMAJ_DATA_DIR", str(folder))
+    monkeypatch.setenv("IDMAJ_MODE", "public")
+    db.close_all()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "python -m lib publish" in at.warning[0].value
+    assert not at.dataframe
 
 
 def test_public_page_year_choice_and_bad_year(public_dir, monkeypatch, tmp_path):

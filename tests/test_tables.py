@@ -104,3 +104,9 @@ def test_sources_are_named_and_noted_in_the_readers_language_quotes_as_written(a
     ]
     assert quotes.iloc[0] == "« 478 bénéficiaires »"  # a quote is never translated
     assert notes.iloc[0] == "في 53 مقاولة صغيرة ومتوسطة" and pd.isna(notes.iloc[1])
+
+
+def test_a_table_of_text_only_needs_no_styler():
+    """The public tables arrive written ("1 234", "< 10"): drawn as they are, with no Styler."""
+    table = pd.DataFrame({"Région": ["Oriental", None], "Bénéficiaires": ["1 234", "< 10"]})
+    assert tables.styled(table) is table

@@ -140,7 +140,7 @@ SUSPECTS = (
     ("watchdog: stop a folder watch", ("watchdog/observers/api.py", "(unschedule)")),
     ("gc.collect after each script run (runner.postScriptGC)", ("gc.collect",)),
     ("plotly figure to dict (deep copies)", ("plotly/basedatatypes.py", "(to_dict)")),
-    ("lib/charts.py _layout (update_layout/xaxes/yaxes)", ("lib/charts.py", "(_layout)")),
+    ("lib/charts.py _figure (one validated Figure a chart)", ("lib/charts.py", "(_figure)")),
 )
 
 

@@ -26,13 +26,17 @@ def still_running(
 ) -> dict | None:
     """The latest cohort (up to the year ``up_to``) whose micro-projects were followed 12
     months, for the filters' regions, sectors and sexes: ``cohorts.still_running``'s dict
-    (cohort_year, share, lower, upper, records, at_risk, any_demo), or None."""
-    spells = queries.outcome_spells("beneficiary", filters, options, database)
-    if up_to is not None:
-        spells = spells[spells["cohort_year"] <= up_to]
-    if spells.empty:
-        return None
-    return cohorts.still_running(spells, months=MONTHS)
+    (cohort_year, share, lower, upper, records, at_risk, any_demo), or None. Worked out once
+    per warehouse version and selection: the overview shows it to every session."""
+
+    def compute() -> dict | None:
+        spells = queries.outcome_spells("beneficiary", filters, options, database)
+        if up_to is not None:
+            spells = spells[spells["cohort_year"] <= up_to]
+        return None if spells.empty else cohorts.still_running(spells, months=MONTHS)
+
+    figure = queries.derived("still_running", (filters, options, up_to), compute, database)
+    return None if figure is None else dict(figure)
 
 
 def is_small(figure: dict, threshold: int) -> bool:

@@ -7,6 +7,8 @@ no warehouse at all.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -35,7 +37,19 @@ class SnapshotMissing(RuntimeError):
 
 
 def available() -> bool:
-    return (get_settings().public_dir / "public.duckdb").exists()
+    """Whether a snapshot holding every public table is there: one written by an older Idmaj
+    (before a table was added) is as good as none, and the page asks for a new publish."""
+    path = get_settings().public_dir / "public.duckdb"
+    return path.exists() and _complete(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _complete(path: Path, version: int) -> bool:
+    """Whether the snapshot at ``path``, as of ``version`` (asked once per snapshot), holds
+    every table of ``TABLES``."""
+    del path, version  # the cache's key only
+    held = set(get_public_database().execute("publish/public_table_names")["table_name"])
+    return set(TABLES) <= held
 
 
 def table(name: str) -> pd.DataFrame:

@@ -129,6 +129,10 @@ def demo_badge() -> None:
 # --- figures --------------------------------------------------------------------------------
 
 
+# The state key of a chart's table expander: ``table_<chart key>`` (tests open them by it).
+TABLE_KEY = "table_"
+
+
 def chart_block(
     figure: go.Figure,
     table: pd.DataFrame,
@@ -138,12 +142,19 @@ def chart_block(
     table_label: str | None = None,
 ) -> None:
     """The chart and its image downloads, then the table behind it and its downloads, in an
-    expander (open when the table is a view of its own, such as the ranking of the regions)."""
+    expander (open when the table is a view of its own, such as the ranking of the regions).
+
+    The table and its buttons are drawn only while their expander is open (opening it reruns
+    the page): a closed table costs the server nothing, where drawing one costs each session
+    a table's worth of Arrow and styling, most of a page's run (bench/RESULTS.md, Findings)."""
     chart(figure, title, key)
     label = table_label or t("common.data_behind", title=title)
-    with st.expander(label, expanded=table_label is not None):
-        dataframe(table, title, column_config)
-        download(table, title, key)
+    shown = table_label is not None
+    expander = st.expander(label, expanded=shown, key=f"{TABLE_KEY}{key}", on_change="rerun")
+    if expander.open:
+        with expander:
+            dataframe(table, title, column_config)
+            download(table, title, key)
 
 
 def chart(figure: go.Figure, title: str, key: str) -> None:

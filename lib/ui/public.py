@@ -64,6 +64,32 @@ def public_figures(version: int, lang: str, year: int | None) -> dict:
     }
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def public_content(version: int, lang: str, year: int | None) -> dict:
+    """The public page's cards, tables and list of sources (``year``: the regions' table alone)
+    worked out once per snapshot, language and year like its figures: the same for every
+    visitor, never changed by the page. Written anew for each session, they were a quarter of
+    its CPU (bench/RESULTS.md)."""
+    from lib.public import outcomes, snapshot, view
+
+    del version  # part of the cache key only
+    if year is not None:
+        return {
+            "regions": view.regions_table(snapshot.table("beneficiaries_by_region"), year, lang)
+        }
+    published = snapshot.table("published_figures")
+    return {
+        "cards": view.headline_cards(published, lang),
+        "placements": view.placements_table(snapshot.table("placements_by_sex"), lang),
+        "interventions": view.interventions_table(snapshot.table("interventions_by_type"), lang),
+        "outcomes": {
+            name: outcomes.national_view(snapshot.table(f"{name}_at_12_months"), kind, lang)
+            for kind, name in (("beneficiary", "projects"), ("placement", "jobs"))
+        },
+        "sources": "\n".join(source_item(source, lang) for source in view.sources(published, lang)),
+    }
+
+
 def _table_csv(name: str) -> bytes:
     from lib.public import snapshot
 

@@ -34,7 +34,7 @@ import shutil
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -264,6 +264,7 @@ class Database:
         self._inode: int | None = None
         self._writes = 0
         self._results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._derived: OrderedDict[tuple, object] = OrderedDict()
 
     def _current_inode(self) -> int:
         try:
@@ -279,7 +280,7 @@ class Database:
                 self.close()
                 self._connection = duckdb.connect(str(self.path), read_only=self.read_only)
                 self._inode = inode
-                self._results.clear()
+                self._forget()
             return self._connection.cursor()
 
     def close(self) -> None:
@@ -287,7 +288,11 @@ class Database:
             if self._connection is not None:
                 self._connection.close()
             self._connection = None
-            self._results.clear()
+            self._forget()
+
+    def _forget(self) -> None:
+        self._results.clear()
+        self._derived.clear()
 
     @property
     def version(self) -> tuple[int, int]:
@@ -309,6 +314,27 @@ class Database:
             while len(self._results) > RESULT_CACHE_SIZE:
                 self._results.popitem(last=False)
         return frame.copy()
+
+    def derived(self, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per warehouse version, ``name`` and ``key``: a figure worked out
+        from query results (a Kaplan-Meier share, a page's tiles) is shared by every session
+        of the process until the warehouse changes. Shared: the caller never changes it.
+        ``compute`` reads what it needs itself; a value worked out while the warehouse changed
+        is returned but not kept (it may mix both versions)."""
+        version = self.version
+        cache_key = (version, name, key)
+        with self._lock:
+            if cache_key in self._derived:
+                self._derived.move_to_end(cache_key)
+                return self._derived[cache_key]  # type: ignore[return-value]
+        value = compute()
+        if self.version != version:
+            return value
+        with self._lock:
+            self._derived[cache_key] = value
+            while len(self._derived) > RESULT_CACHE_SIZE:
+                self._derived.popitem(last=False)
+        return value
 
     def execute_uncached(self, query_name: str, **params) -> pd.DataFrame:
         return self.execute_fn(lambda cursor: fetch(cursor, query_name, **params))
@@ -332,7 +358,7 @@ class Database:
         finally:
             with self._lock:
                 self._writes += 1
-                self._results.clear()
+                self._forget()
 
 
 # --- the state store --------------------------------------------------------------------------

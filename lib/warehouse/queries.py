@@ -8,14 +8,27 @@ default), so ``python -m lib brief`` and its tests can name the warehouse they r
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 import pandas as pd
 
 from lib.warehouse.db import Database, get_database
 from lib.warehouse.filters import FilterOptions, Filters
 
+T = TypeVar("T")
+
 
 def _run(query_name: str, database: Database | None = None, **params) -> pd.DataFrame:
     return (database or get_database()).execute(query_name, **params)
+
+
+def derived(
+    name: str, key: Hashable, compute: Callable[[], T], database: Database | None = None
+) -> T:
+    """``compute()`` once per warehouse version and ``key`` (``Database.derived``): for figures
+    worked out from these queries' results, shared by every session; never to be changed."""
+    return (database or get_database()).derived(name, key, compute)
 
 
 def reference_lists(database: Database | None = None) -> pd.DataFrame:
@@ -24,21 +37,30 @@ def reference_lists(database: Database | None = None) -> pd.DataFrame:
 
 
 def filter_options(database: Database | None = None) -> FilterOptions:
-    lists = reference_lists(database)
+    """What each filter may take: read once per warehouse version (every page run asks)."""
 
-    def codes(kind: str) -> list[str]:
-        return lists.loc[lists["kind"] == kind, "code"].tolist()
+    def read() -> FilterOptions:
+        lists = reference_lists(database)
 
-    return FilterOptions(
-        years=tuple(int(year) for year in codes("year")),
-        regions=tuple(int(code) for code in codes("region")),
-        sectors=tuple(codes("sector")),
-    )
+        def codes(kind: str) -> list[str]:
+            return lists.loc[lists["kind"] == kind, "code"].tolist()
+
+        return FilterOptions(
+            years=tuple(int(year) for year in codes("year")),
+            regions=tuple(int(code) for code in codes("region")),
+            sectors=tuple(codes("sector")),
+        )
+
+    return derived("filter_options", None, read, database)
 
 
 def names(kind: str, lang: str, database: Database | None = None) -> dict[str, str]:
     """code -> name in ``lang`` for one reference list (names are data, never code)."""
-    return _names_of(reference_lists(database), kind, lang)
+
+    def read() -> dict[str, str]:
+        return _names_of(reference_lists(database), kind, lang)
+
+    return dict(derived("names", (kind, lang), read, database))
 
 
 def _names_of(lists: pd.DataFrame, kind: str, lang: str) -> dict[str, str]:
@@ -131,13 +153,18 @@ def record_provenance() -> pd.DataFrame:
 
 def holds_real_records() -> bool:
     """True once any imported (non-demo) record is in the warehouse: production mode."""
-    return bool(record_provenance()["imported"].sum() > 0)
+    return derived("real_records", None, lambda: bool(record_provenance()["imported"].sum() > 0))
 
 
 def in_production() -> bool:
     """True once anything was ever imported (records or published figures, even rolled back):
-    internal pages then need a signed-in user, and the demonstration never comes back."""
-    return holds_real_records() or int(_run("dashboard/import_count")["batches"].iloc[0]) > 0
+    internal pages then need a signed-in user, and the demonstration never comes back. Asked
+    by every page run (the router): read once per warehouse version."""
+
+    def read() -> bool:
+        return holds_real_records() or int(_run("dashboard/import_count")["batches"].iloc[0]) > 0
+
+    return derived("in_production", None, read)
 
 
 def holds_demo_records() -> bool:
@@ -145,12 +172,16 @@ def holds_demo_records() -> bool:
 
 
 def published_lookup(database: Database | None = None) -> dict[tuple[str, str, str], dict]:
-    """(indicator, period, scope) -> the published figure's row, to mark tiles as published."""
-    figures = published_figures(database)
-    return {
-        (row["indicator"], row["period"], row["scope"]): row
-        for row in figures.to_dict(orient="records")
-    }
+    """(indicator, period, scope) -> the published figure's row, to mark tiles as published.
+    Read once per warehouse version and shared: callers read it, never change it."""
+
+    def read() -> dict[tuple[str, str, str], dict]:
+        return {
+            (row["indicator"], row["period"], row["scope"]): row
+            for row in published_figures(database).to_dict(orient="records")
+        }
+
+    return derived("published_lookup", None, read, database)
 
 
 def _years_of(record_table: str) -> tuple[int, ...]:

@@ -19,6 +19,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from lib.i18n import t
+from lib.ui import blocks
 from lib.warehouse import queries
 from lib.warehouse.filters import FilterOptions, Filters, to_query_params
 
@@ -114,12 +115,36 @@ def shown(element) -> pd.DataFrame:
     return written
 
 
+def _table_key(expander) -> str | None:
+    """The state key of a chart's table expander (its element id ends with it), or None."""
+    match = re.fullmatch(r"\$\$ID-[0-9a-f]+-(.+)", expander.proto.id)
+    return match[1] if match and match[1].startswith(blocks.TABLE_KEY) else None
+
+
+def open_tables(at: AppTest, labels: Iterable[str] | None = None) -> AppTest:
+    """Open the charts' tables (all, or those whose expander has one of ``labels``) as a reader
+    clicks them: a closed table is not drawn (``lib.ui.blocks.chart_block``), so the page
+    reruns with them open."""
+    wanted = None if labels is None else set(labels)
+    keys = [
+        key
+        for expander in at.expander
+        if (key := _table_key(expander)) and (wanted is None or expander.label in wanted)
+    ]
+    for key in keys:
+        at.session_state[key] = True
+    return at.run() if keys else at
+
+
 def chart_table(at: AppTest, title: str) -> pd.DataFrame:
-    """The table behind a chart: the dataframe in its expander 'Données du graphique : title'."""
+    """The table behind a chart: the dataframe in its expander 'Données du graphique : title',
+    opened first if it is closed."""
     label = fr("common.data_behind", title=title)
-    for expander in at.expander:
-        if expander.label == label:
-            return shown(expander.dataframe[0])
+    for _ in range(2):
+        for expander in at.expander:
+            if expander.label == label and len(expander.dataframe):
+                return shown(expander.dataframe[0])
+        open_tables(at, [label])
     raise AssertionError(f"no expander {label!r}; found {[e.label for e in at.expander]}")
 
 

@@ -24,7 +24,14 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from lib.ui import downloads
 from lib.warehouse import queries
 from lib.warehouse.filters import Filters
-from tests.app.helpers import assert_clean, new_app, open_page, options, plotly_charts
+from tests.app.helpers import (
+    assert_clean,
+    new_app,
+    open_page,
+    open_tables,
+    options,
+    plotly_charts,
+)
 
 SOURCE = "Source : Idmaj, tableau de bord de la Fondation Mohammed VI"
 LABEL = "données de démonstration"
@@ -58,7 +65,9 @@ class _NoTimer:
 
 
 def files(at, made: dict, kinds=("csv", "xlsx", "png", "svg")) -> dict[str, bytes]:
-    """file name -> bytes of every download of the page (of the kinds asked), as clicked."""
+    """file name -> bytes of every download of the page (of the kinds asked), as clicked; the
+    charts' tables (and their CSV and Excel buttons) opened first, as a reader opens them."""
+    open_tables(at)
     found = {}
     for button in at.get("download_button"):
         make, name = made[button.proto.deferred_file_id]
@@ -171,7 +180,7 @@ def test_the_overview_offers_the_board_brief(made):
 
 
 def test_the_app_draws_its_own_buttons_in_the_pages_language(made):
-    at = new_app({"lang": "ar"}).run()
+    at = open_tables(new_app({"lang": "ar"}).run())
     assert_clean(at)
     labels = {button.label for button in at.get("download_button")}
     assert {"تحميل (PNG)", "تحميل (SVG)", "تحميل (CSV)", "تحميل (Excel)"} <= labels

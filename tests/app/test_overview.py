@@ -239,3 +239,19 @@ def test_empty_selection_shows_the_message():
     assert texts(at.main.info) == [fr("common.empty_selection")]
     assert not at.metric
     assert not plotly_charts(at)
+
+
+def test_a_charts_table_is_drawn_only_once_its_expander_is_opened():
+    """The tables behind the charts cost the server nothing until a reader opens one: the page
+    sends no table and no CSV or Excel button, then, once one is opened, that table alone."""
+    at = open_page("overview")
+    assert not at.dataframe
+    keys = {button.key for button in at.get("download_button")}
+    assert not {key for key in keys if key.endswith("_xlsx") or key == "download_budget_trend"}
+    budget = chart_table(at, "Budget du programme par année (MAD)").set_index("Année")
+    assert_clean(at)
+    assert budget.loc[2019, "Budget (MAD)"] == "13\u202f500\u202f000"
+    assert len(at.dataframe) == 1
+    keys = {button.key for button in at.get("download_button")}
+    assert {"download_budget_trend", "download_budget_trend_xlsx"} <= keys
+    assert "download_placements_trend" not in keys
