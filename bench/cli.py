@@ -199,6 +199,8 @@ def merged_result(previous: dict, result: dict) -> dict:
         },
     ]
     merged["targets"] = targets.evaluate(merged)
+    if "regressions" in previous:
+        merged["regressions"] = regressions.refreshed(previous["regressions"], merged)
     return merged
 
 
@@ -217,7 +219,9 @@ def render(out: Path, baseline: str | None) -> int:
     result = json.loads(latest.read_text(encoding="utf-8"))
     if baseline:
         result["regressions"] = regressions.compare_with(load_baseline(baseline), result)
-        write_json(latest, result)
+    elif "regressions" in result:  # parts merged in since the comparison: their new figures
+        result["regressions"] = regressions.refreshed(result["regressions"], result)
+    write_json(latest, result)
     (out / "RESULTS.md").write_text(report.markdown(result), encoding="utf-8")
     report.write_files(out, result)
     print(f"rewrote {out / 'RESULTS.md'}", file=sys.stderr)

@@ -56,6 +56,30 @@ def compare_with(baseline: dict | None, result: dict) -> dict:
     }
 
 
+def refreshed(regressions: dict, result: dict) -> dict:
+    """The comparison of a full run, its listed medians read again from ``result`` (parts
+    measured again and merged in since): a row keeps its baseline, takes the new figure, and
+    stays only while it is still slower (or faster) by the rule."""
+    now = medians(result)
+
+    def kept(rows: list[dict], slower: bool) -> list[dict]:
+        out = []
+        for row in rows:
+            new, old = now.get(row["metric"], row["after_s"]), row["before_s"]
+            ratio, gap = new / old, (new - old if slower else old - new)
+            holds = ratio > REGRESSION_RATIO if slower else ratio < 1 / REGRESSION_RATIO
+            if holds and gap >= REGRESSION_MIN_S:
+                out.append(row | {"after_s": new, "ratio": ratio})
+        return out
+
+    if not regressions.get("baseline"):
+        return regressions
+    return regressions | {
+        "flagged": kept(regressions["flagged"], slower=True),
+        "largest_gains": kept(regressions.get("largest_gains", []), slower=False),
+    }
+
+
 def _rows(changes: list[dict]) -> list[list]:
     return [
         [f"`{f['metric']}`", ms(f["before_s"]), ms(f["after_s"]), f"{f['ratio']:.2f}x"]

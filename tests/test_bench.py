@@ -175,6 +175,24 @@ def test_a_slower_median_is_flagged_as_a_regression(quick_run):
     assert flagged[0]["ratio"] == pytest.approx(2.0)
 
 
+def test_a_part_measured_again_updates_the_comparisons_rows():
+    """After a merge, the comparison's rows give the new figure of the part measured again: a
+    wave now faster than its baseline leaves the slower list; a gain shows its new size."""
+
+    def wave(p50: float) -> dict:
+        return {"default": {"pages": {"public": {"waves": {"50": {"p50_s": p50}}}}}}
+
+    metric = "concurrency/default/pages/public/waves/50/p50_s"
+    row = {"metric": metric, "before_s": 2.0, "after_s": 3.0, "ratio": 1.5}
+    comparison = {"baseline": "2026-11-29", "flagged": [row], "largest_gains": []}
+    faster = regressions.refreshed(comparison, {"concurrency": wave(1.0)})
+    assert faster["flagged"] == [] and faster["baseline"] == "2026-11-29"
+    gains = regressions.refreshed(comparison | {"flagged": [], "largest_gains": [row]},
+                                  {"concurrency": wave(0.5)})  # fmt: skip
+    assert gains["largest_gains"][0]["after_s"] == 0.5
+    assert gains["largest_gains"][0]["ratio"] == pytest.approx(0.25)
+
+
 def test_every_part_owns_its_options_run_targets_and_section():
     names = [part.NAME for part in parts.MEASURED]
     assert names[:6] == ["queries", "apptest", "startup", "concurrency", "serve", "profile"]
