@@ -393,8 +393,6 @@ def region_map(
     title: str,
     value_label: str,
     lang: str = "fr",
-    center: dict | None = None,
-    zoom: float | None = None,
     value_format: str = ",.1f",
     hover_extra: str | None = None,
     overlays: list[tuple[pd.DataFrame, str, str]] | None = None,
@@ -406,10 +404,8 @@ def region_map(
 
     Drawn as SVG shapes on a plain plane (Mercator), with no tile server, no font server and no
     WebGL: the map keeps its proportions and every region inside its frame at any width, and
-    its colour key lies under it. ``center`` and ``zoom`` are ignored (the map fits itself);
-    they remain for callers written for the former tile map.
+    its colour key lies under it (it fits itself: no centre or zoom to choose).
     """
-    del center, zoom
     outlines = _outlines(geojson)
     zmax = max(float(frame[value].max()), 1.0) if not frame.empty else 1.0
     traces = []

