@@ -101,6 +101,9 @@ def sidebar_filters(
                     placeholder=t(placeholder),
                     on_change=_store,
                     args=(field,),
+                    # Streamlit's "Select all" entry speaks English only, and choosing nothing
+                    # already means all (the placeholder says so): not offered.
+                    select_all=False,
                 )
     selection = flt.with_year(st.session_state[flt.SHADOW], shown_year)
     # A filter this page does not draw does not narrow it (interventions carry no sector).

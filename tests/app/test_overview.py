@@ -255,3 +255,13 @@ def test_a_charts_table_is_drawn_only_once_its_expander_is_opened():
     keys = {button.key for button in at.get("download_button")}
     assert {"download_budget_trend", "download_budget_trend_xlsx"} <= keys
     assert "download_placements_trend" not in keys
+
+
+def test_the_filters_offer_no_english_select_all():
+    """Streamlit's "Select all" entry cannot be translated; choosing nothing already means all
+    (each filter's placeholder says so), so the sidebar's lists do not offer it."""
+    at = open_page("overview")
+    lists = at.sidebar.multiselect
+    assert len(lists) == 3
+    assert all(not element.proto.select_all for element in lists)
+    assert lists[0].placeholder == "Toutes les régions"
