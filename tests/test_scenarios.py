@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -75,16 +76,54 @@ def test_save_list_replace_and_delete(writable):
 
 
 def test_nobody_overwrites_or_deletes_someone_elses_scenario(writable):
+    """Names are unique per author: another author saving the same name makes a scenario of
+    their own (a refusal would tell that a private scenario of that name exists)."""
     reference = scenarios.reference_frame(2019)
     inputs = default_inputs(reference, scenarios.regions_frame(), 2019)
     result = simulate(inputs, reference, scenarios.regions_frame())
-    scenarios.save("Référence", "amina", inputs, result)
-    with pytest.raises(scenarios.ScenarioNameTaken):
-        scenarios.save("Référence", "karim", inputs, result)
-    scenario = int(scenarios.saved()["scenario_id"][0])
-    assert not scenarios.delete(scenario, "karim")
-    assert scenarios.saved()["author"].tolist() == ["amina"]
-    assert scenarios.delete(scenario, "sara", any_author=True)  # an administrator
+    amina = scenarios.save("Référence", "amina", inputs, result)
+    karim = scenarios.save("Référence", "karim", inputs, result)
+    assert karim != amina
+    assert scenarios.save("Référence", "amina", inputs, result) == amina  # her own: replaced
+    saved = scenarios.saved()
+    assert sorted(saved["author"]) == ["amina", "karim"]
+    assert scenarios.labels(saved) == {amina: "Référence (amina)", karim: "Référence (karim)"}
+    mine = scenarios.saved(scenarios.Viewer("karim", signed_in=True))
+    assert mine["scenario_id"].tolist() == [karim]  # amina's stays private to her
+    assert not scenarios.delete(amina, "karim")
+    assert scenarios.delete(amina, "sara", any_author=True)  # an administrator
+    assert scenarios.labels(scenarios.saved()) == {karim: "Référence"}
+
+
+def test_a_store_from_when_names_were_unique_gets_names_per_author(fresh_data_dir):
+    """A store made before: its scenario table rebuilt once, rows, ids and id counter kept (a
+    deleted scenario's id, in an old link, never names a new one)."""
+    path = get_settings(data_dir=fresh_data_dir).data_dir / "state.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(
+            "CREATE TABLE scenario (scenario_id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "name TEXT NOT NULL UNIQUE, author TEXT NOT NULL, created_at TEXT NOT NULL, "
+            "inputs TEXT NOT NULL, results TEXT NOT NULL);"
+            "INSERT INTO scenario VALUES (3, 'Référence', 'amina', '2026-01-01', '{}', '{}');"
+            "UPDATE sqlite_sequence SET seq = 7 WHERE name = 'scenario';"
+        )
+    store = db.Store(path)
+    table = store.execute("state/scenario_table")["sql"].iloc[0]
+    assert "UNIQUE (author, name)" in table and "NOT NULL UNIQUE" not in table
+    assert store.execute("state/scenario_list")[["scenario_id", "author"]].values.tolist() == [
+        [3, "amina"]
+    ]
+
+    def save_karims(connection) -> int:
+        db.store_run(
+            connection, "state/scenario_save", name="Référence", author="karim",
+            created_at="2026-02-01", inputs="{}", results="{}",
+        )  # fmt: skip
+        found = db.store_fetch(connection, "state/scenario_id", author="karim", name="Référence")
+        return int(found["scenario_id"].iloc[0])
+
+    assert store.execute_write_fn(save_karims) == 8
+    db.Store(path).execute("state/scenario_list")  # opened again: nothing left to rebuild
 
 
 def test_a_scenario_needs_a_name(writable):

@@ -39,10 +39,6 @@ class ScenarioNameError(ValueError):
     """A scenario name that cannot be saved (empty or too long)."""
 
 
-class ScenarioNameTaken(ScenarioNameError):
-    """Another author already saved a scenario under this name."""
-
-
 @dataclass(frozen=True)
 class Viewer:
     """Who looks at the saved scenarios: ``name`` (the author name they save under),
@@ -95,7 +91,9 @@ def _changed(store) -> int:
 def save(name: str, author: str, inputs: ScenarioInputs, result, share: bool = False) -> int:
     """Store a scenario under ``name``, by ``author`` (the signed-in user, never typed in); its id.
     The author's own scenario of the same name is replaced (it keeps its id and its sharing);
-    another author's is not. ``share``: share it with every signed-in user as well."""
+    another author's of the same name is a scenario of its own (names are unique per author,
+    so a name tells nothing of others' private scenarios). ``share``: share it with every
+    signed-in user as well."""
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise ScenarioNameError(name)
@@ -110,11 +108,10 @@ def save(name: str, author: str, inputs: ScenarioInputs, result, share: bool = F
         "results": json.dumps(result.to_dict()),
     }
 
-    def write(store) -> int | None:
+    def write(store) -> int:
         store_run(store, "state/scenario_save", **values)
-        if not _changed(store):
-            return None
-        saved_id = int(store_fetch(store, "state/scenario_id", name=name)["scenario_id"].iloc[0])
+        found = store_fetch(store, "state/scenario_id", author=author, name=name)
+        saved_id = int(found["scenario_id"].iloc[0])
         if share:
             store_run(
                 store,
@@ -126,10 +123,7 @@ def save(name: str, author: str, inputs: ScenarioInputs, result, share: bool = F
             )
         return saved_id
 
-    saved_id = get_store().execute_write_fn(write)
-    if saved_id is None:
-        raise ScenarioNameTaken(name)
-    return saved_id
+    return get_store().execute_write_fn(write)
 
 
 def _parsed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -153,6 +147,18 @@ def saved(viewer: Viewer | None = None) -> pd.DataFrame:
         open_authors=json.dumps(open_authors()),
     )
     return _parsed(frame)
+
+
+def labels(rows: pd.DataFrame) -> dict[int, str]:
+    """scenario_id -> how a list names it: its name, and its author beside a name that two
+    authors gave (names are unique per author only)."""
+    repeated = set(rows.loc[rows["name"].duplicated(keep=False), "name"])
+    return {
+        int(row["scenario_id"]): f"{row['name']} ({row['author']})"
+        if row["name"] in repeated
+        else row["name"]
+        for row in rows.to_dict(orient="records")
+    }
 
 
 def find(scenario_id: int, viewer: Viewer) -> dict | None:

@@ -62,9 +62,8 @@ class Point:
 def _label(baseline: Baseline, year: int, region_names: dict, saved: pd.DataFrame) -> str:
     if baseline.kind == WITHOUT:
         return t("sim.baseline_without", region=region_names[str(baseline.code)])
-    if baseline.kind == SAVED:
-        name = saved.loc[saved["scenario_id"] == baseline.code, "name"].iloc[0]
-        return t("sim.baseline_saved", name=name)
+    if baseline.kind == SAVED:  # its author beside a name two authors gave
+        return t("sim.baseline_saved", name=scenarios.labels(saved)[baseline.code])
     return t("sim.reference", year=year)
 
 

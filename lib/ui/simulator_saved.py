@@ -62,11 +62,7 @@ def _save(name: str, who: scenarios.Viewer, share: bool) -> None:
     if not name.strip() or current is None:
         st.error(t("sim.name_required"))
         return
-    try:
-        saved_id = scenarios.save(name, who.name, *current, share=share)
-    except scenarios.ScenarioNameTaken:
-        st.error(said("sim.name_taken", name=name.strip()))
-        return
+    saved_id = scenarios.save(name, who.name, *current, share=share)
     sim.mark_opened(saved_id, current[0])
     st.session_state[SAVED_NOTICE] = said("sim.saved_ok", name=name.strip())
     st.rerun()
@@ -110,9 +106,11 @@ def _row(row: dict, who: scenarios.Viewer, lang: str) -> None:
 
 def _compare(saved, lang: str) -> None:
     """Up to three saved scenarios side by side, each simulated again on today's data."""
+    labels = scenarios.labels(saved)
     chosen = st.multiselect(
         t("sim.compare"),
-        saved["name"].tolist(),
+        list(labels),
+        format_func=labels.get,
         max_selections=scenarios.MAX_COMPARED,
         key="sim_compare",
         placeholder=t("sim.compare_placeholder"),
@@ -121,11 +119,11 @@ def _compare(saved, lang: str) -> None:
     if not chosen:
         return
     compared = {}
-    for row in saved[saved["name"].isin(chosen)].to_dict(orient="records"):
+    for row in saved[saved["scenario_id"].isin(chosen)].to_dict(orient="records"):
         year = int(row["inputs"]["year"])
         try:
             inputs = scenarios.inputs_of(row["inputs"], sim.defaults_for(year))
-            compared[row["name"]] = simulate(
+            compared[labels[row["scenario_id"]]] = simulate(
                 inputs, scenarios.reference_frame(year), scenarios.regions_frame()
             )
         except ScenarioError as error:  # saved against data that has changed since

@@ -381,6 +381,23 @@ def _read_only_uri(path: Path) -> str:
     return f"{Path(path).resolve().as_uri()}?mode=ro"
 
 
+def _names_per_author(connection: sqlite3.Connection) -> None:
+    """A store made when scenario names were unique across authors gets its scenario table
+    rebuilt with names unique per author, once, in one transaction (two processes opening it
+    at once: the second finds it done)."""
+    old = "NOT NULL UNIQUE"
+    if old not in str(store_fetch(connection, "state/scenario_table")["sql"].iloc[0]):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if old in str(store_fetch(connection, "state/scenario_table")["sql"].iloc[0]):
+            store_run(connection, "state/scenario_rebuild")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
 class Store:
     """The state the app's processes write often (``state.sqlite3``): a connection per call,
     writers serialised by SQLite itself across processes (``BEGIN IMMEDIATE``).
@@ -402,6 +419,7 @@ class Store:
         if not self._ready:
             connection.execute("PRAGMA journal_mode = WAL")
             store_run(connection, "state/schema")
+            _names_per_author(connection)
             self._ready = True
         connection.execute("PRAGMA synchronous = FULL")  # a committed write survives a crash
         return connection
@@ -467,6 +485,7 @@ class Store:
             try:
                 source.backup(live)
                 store_run(live, "state/schema")  # a store of an older version: its new tables
+                _names_per_author(live)  # ... and its scenario names unique per author
             finally:
                 live.close()
         except sqlite3.Error as error:

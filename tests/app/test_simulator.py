@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.config import get_settings
+from lib.simulator import scenarios
 from lib.warehouse import db
 from lib.warehouse.build import build
 from tests.app.helpers import texts
@@ -254,3 +255,13 @@ def test_the_saved_scenarios_widgets_speak_french(writable):
     assert compare.proto.placeholder == "Choisissez jusqu'à trois scénarios"
     assert compare.proto.select_all == 0
     assert not [b for b in at.button if (b.key or "").startswith("share_")]  # open to all
+
+
+def test_saved_scenarios_are_compared_under_their_names(writable):
+    at = _save(_open(), "Quinze millions")
+    compare = at.multiselect(key="sim_compare")
+    assert compare.options == ["Quinze millions"]  # its name: no other author used it
+    (scenario_id,) = scenarios.saved()["scenario_id"].tolist()
+    compare.select(scenario_id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Quinze millions" in at.dataframe[-1].value.columns

@@ -1,2 +1,2 @@
--- The id of the scenario saved under a name (names are unique).
-SELECT scenario_id FROM scenario WHERE name = :name;
+-- The id of the scenario an author saved under a name (names are unique per author).
+SELECT scenario_id FROM scenario WHERE author = :author AND name = :name;

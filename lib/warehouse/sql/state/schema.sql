@@ -1,11 +1,15 @@
 -- The small state every app process writes (lib.warehouse.db.Store): SQLite, WAL mode.
+-- A name is unique per author, not across authors: refusing a name another author had taken
+-- told anyone that a private scenario of that name existed. (A store made before keeps its
+-- old table until lib.warehouse.db.Store rebuilds it: state/scenario_rebuild.)
 CREATE TABLE IF NOT EXISTS scenario (
     scenario_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
     author      TEXT NOT NULL,
     created_at  TEXT NOT NULL,  -- ISO 8601, UTC
     inputs      TEXT NOT NULL,  -- JSON: the scenario's URL form
-    results     TEXT NOT NULL   -- JSON: what it bought
+    results     TEXT NOT NULL,  -- JSON: what it bought
+    UNIQUE (author, name)
 );
 
 -- The scenarios their author shared with every signed-in user (with real records, a scenario is
