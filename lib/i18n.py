@@ -134,7 +134,20 @@ def t(key: str, lang: str | None = None, **params) -> str:
         if template is None:
             log.warning("missing message key %s", key)
             return key
-    return template.format(**params) if params else template
+    return template.format(**listed(params, lang)) if params else template
+
+
+def listed(params: dict, lang: str) -> dict:
+    """``params`` with each list (or tuple) written as ``lang`` writes a list: "2014, 2015 et
+    2016", "2014 و2015 و2016" (a Latin comma never joins Arabic words), "A, B, and C"."""
+    if not any(isinstance(value, list | tuple) for value in params.values()):
+        return params
+    from lib.formatting import format_list  # lib.formatting reads this module's languages
+
+    return {
+        name: format_list(value, lang) if isinstance(value, list | tuple) else value
+        for name, value in params.items()
+    }
 
 
 def is_rtl(lang: str) -> bool:

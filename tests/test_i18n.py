@@ -291,3 +291,15 @@ def test_t_speaks_tamazight_on_the_public_face_and_french_elsewhere(caplog):
         assert i18n.current_language() == "fr"
     finally:
         i18n.set_language_source(previous)
+
+
+def test_a_list_in_a_message_is_written_as_the_language_lists():
+    """The allowed values a message names ("Années disponibles : …") are joined by Babel's list
+    patterns: never a Latin comma between Arabic words or figures."""
+    years = ("2014", "2015", "2016")
+    assert i18n.t("filters.bad_year", "fr", value="abc", allowed=years).endswith(
+        "2014, 2015 et 2016."
+    )
+    arabic = i18n.t("filters.bad_year", "ar", value="abc", allowed=years)
+    assert "2014 و2015 و2016" in arabic and "," not in arabic
+    assert "2014, 2015, and 2016" in i18n.t("filters.bad_year", "en", value="x", allowed=[*years])

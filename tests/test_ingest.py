@@ -1180,8 +1180,8 @@ def test_describe_renders_a_key_with_its_params_and_place():
         "ingest.error.unknown_region", {}, line=7, column="Région", column_index=1, value="Atlantis"
     )
     text = report.describe(problem)
-    assert text.startswith("Ligne 7, colonne B « Région » : région inconnue « Atlantis »")
-    assert report.describe(report.Problem("ingest.error.empty_file")).startswith("Fichier : ")
+    assert text.startswith("Ligne 7, colonne B « Région »\xa0: région inconnue « Atlantis »")
+    assert report.describe(report.Problem("ingest.error.empty_file")).startswith("Fichier\xa0: ")
 
 
 def test_dates_just_around_today(shared_warehouse):

@@ -128,7 +128,7 @@ def test_a_visit_before_the_grant_or_the_placement_year_is_refused(warehouse):
     grant, placement = parsed.errors
     assert (grant.line, placement.line) == (2, 3)
     assert report.describe(grant) == (
-        "Ligne 2 : ce suivi est daté d'avant 2019, l'année du programme du bénéficiaire 3 : un "
+        "Ligne 2\xa0: ce suivi est daté d'avant 2019, l'année du programme du bénéficiaire 3 : un "
         "micro-projet ne peut pas être suivi avant sa subvention. Corrigez la date ou la clé."
     )
     assert "before 2019" in report.describe(grant, "en")

@@ -264,7 +264,7 @@ def _listed_code(raw, spellings: dict[str, str], names: dict[str, str], unknown:
     entry (a sector, a type of intervention, a follow-up's status, a closure reason)."""
     code = _lookup(raw, spellings)
     if code is None:
-        raise Bad(unknown, allowed=", ".join(names.values()))
+        raise Bad(unknown, allowed=tuple(names.values()))
     return code
 
 
@@ -283,7 +283,7 @@ def _intervention_type(raw, ref: Reference) -> str:
 def _centre(raw, ref: Reference) -> int:
     centre_id = _lookup(raw, ref.centres, centre_key)
     if centre_id is None:
-        allowed = ", ".join(f"{name} ({key})" for key, name in ref.centre_names.items())
+        allowed = tuple(f"{name} ({key})" for key, name in ref.centre_names.items())
         raise Bad("ingest.error.unknown_centre", allowed=allowed)
     return centre_id
 
@@ -359,7 +359,7 @@ def _boolean(raw, ref: Reference) -> bool:
 
 @parser("age_band")
 def _age_band(raw, ref: Reference) -> str:
-    allowed = ", ".join(AGE_BANDS)
+    allowed = tuple(AGE_BANDS)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         age = raw
     elif isinstance(raw, str):

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from lib import i18n
 from lib.export import csv_bytes
+from lib.formatting import colon
 from lib.ingest.text import shown_lines
 
 if TYPE_CHECKING:
@@ -98,7 +99,8 @@ class _Format(dict):
 def message(key: str, lang: str = "fr", **params) -> str:
     """One ``[ingest]`` message in ``lang`` (French when missing), formatted with ``params``."""
     template = i18n.catalog(lang).get(key) or i18n.catalog(i18n.DEFAULT_LANGUAGE).get(key) or key
-    shown = {name: _shown(value, name in _TYPED) for name, value in params.items()}
+    listed = i18n.listed(params, lang)  # the allowed values: "A, B et C", "A وB وC"
+    shown = {name: _shown(value, name in _TYPED) for name, value in listed.items()}
     return template.format_map(_Format(shown))
 
 
@@ -133,7 +135,7 @@ def describe(problem: Problem, lang: str = "fr") -> str:
     """The problem as a sentence a data officer can act on: where, what, how to fix it."""
     params = {"value": problem.value, "column": problem.column, "line": problem.line}
     params.update(problem.params)
-    return f"{where(problem, lang)} : {message(problem.key, lang, **params)}"
+    return f"{where(problem, lang)}{colon(lang)}{message(problem.key, lang, **params)}"
 
 
 def reading(parsed: ParsedFile, lang: str = "fr") -> list[str]:

@@ -31,7 +31,7 @@ def public_year(years: list[int]) -> int:
                     said(
                         "filters.bad_year",
                         value=asked,
-                        allowed=", ".join(str(y) for y in sorted(years)),
+                        allowed=tuple(str(y) for y in sorted(years)),
                     )
                 )
     year = st.selectbox(t("public.year"), years, key="public_year")

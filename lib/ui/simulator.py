@@ -136,9 +136,7 @@ def first_load(years: tuple[int, ...], who: scenarios.Viewer) -> None:
     if flt.year_from_text(asked.get("year", "")) in years:
         year = int(asked["year"])
     elif "year" in asked:
-        note_problem(
-            said("sim.bad_year", value=asked.pop("year"), allowed=", ".join(map(str, years)))
-        )
+        note_problem(said("sim.bad_year", value=asked.pop("year"), allowed=tuple(map(str, years))))
         asked = {}  # a scenario read against another year than the one meant would mislead
     defaults = defaults_for(year)
     try:
@@ -179,7 +177,7 @@ def _load_saved(scenario_id: int, stored: dict, years: tuple[int, ...]) -> bool:
     """Put a saved scenario into the widgets and remember it as opened; else say why not."""
     year = flt.year_from_text(str(stored.get("year", "")))
     if year not in years:
-        allowed = ", ".join(map(str, years))
+        allowed = tuple(map(str, years))
         reason = said("sim.bad_year", value=stored.get("year", ""), allowed=allowed)
         note_problem(t("sim.bad_saved", reason=reason))
         return False

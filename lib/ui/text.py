@@ -36,8 +36,12 @@ def escaped(value: object) -> str:
 
 
 def said(key: str, **params) -> str:
-    """The catalog message ``key`` with every parameter shown as text."""
-    return t(key, **{name: escaped(value) for name, value in params.items()})
+    """The catalog message ``key`` with every parameter shown as text (each item of a list)."""
+    return t(key, **{name: _escaped_all(value) for name, value in params.items()})
+
+
+def _escaped_all(value):
+    return tuple(map(escaped, value)) if isinstance(value, list | tuple) else escaped(value)
 
 
 def link(title: object, url: str) -> str:

@@ -83,7 +83,7 @@ def _parse_year(raw, options: FilterOptions, default: int) -> tuple[int, ParamPr
     year = year_from_text(values[0]) if len(values) == 1 else None
     if year in options.years:
         return year, None
-    allowed = ", ".join(str(year) for year in options.years)
+    allowed = tuple(str(year) for year in options.years)  # written as the language lists
     return default, ParamProblem("year", ",".join(values), "filters.bad_year", {"allowed": allowed})
 
 
@@ -97,7 +97,7 @@ def _parse_choices(name: str, raw, allowed: Iterable, cast) -> tuple[tuple, Para
         except ValueError:
             value = None
         if value not in allowed:
-            shown = ", ".join(str(item) for item in allowed)
+            shown = tuple(str(item) for item in allowed)
             key = f"filters.bad_{name}"
             return (), ParamProblem(URL_KEYS[name], ",".join(values), key, {"allowed": shown})
         if value not in chosen:
