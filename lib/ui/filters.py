@@ -93,18 +93,7 @@ def sidebar_filters(
         for field, (choices, label_of, placeholder) in choice_widgets.items():
             if field in fields:
                 st.session_state[WIDGET_KEYS[field]] = list(getattr(shadow, field))
-                st.multiselect(
-                    t(f"filters.{field}"),
-                    choices,
-                    format_func=label_of,
-                    key=WIDGET_KEYS[field],
-                    placeholder=t(placeholder),
-                    on_change=_store,
-                    args=(field,),
-                    # Streamlit's "Select all" entry speaks English only, and choosing nothing
-                    # already means all (the placeholder says so): not offered.
-                    select_all=False,
-                )
+                _choice_list(field, choices, label_of, placeholder)
     selection = flt.with_year(st.session_state[flt.SHADOW], shown_year)
     # A filter this page does not draw does not narrow it (interventions carry no sector).
     selection = replace(
@@ -116,6 +105,22 @@ def sidebar_filters(
         st.info(t("filters.year_fallback", asked=shadow.year, shown=shown_year))
     exports.note_selection(selection)  # the page's downloads say what it was filtered by
     return selection
+
+
+def _choice_list(field: str, choices, label_of, placeholder: str) -> None:
+    """One filter's list (regions, sectors, sexes), bound to the shadow selection."""
+    st.multiselect(
+        t(f"filters.{field}"),
+        choices,
+        format_func=label_of,
+        key=WIDGET_KEYS[field],
+        placeholder=t(placeholder),
+        on_change=_store,
+        args=(field,),
+        # Streamlit's "Select all" entry speaks English only, and choosing nothing already
+        # means all (the placeholder says so): not offered.
+        select_all=False,
+    )
 
 
 def _sync_url(selection: flt.Filters, options: flt.FilterOptions) -> None:
