@@ -26,9 +26,9 @@ if stale:
 if demo:
     st.caption(notes["demo"])
 
-content = public.public_content(snapshot.version(), lang, None)
+shown = public.public_view(snapshot.version(), lang)
 blocks.section(t("public.headline"))
-cards = content["cards"]
+cards = shown["cards"]
 for row in range(0, len(cards), 3):
     for column, card in zip(st.columns(3), cards[row : row + 3], strict=False):
         with column:
@@ -40,43 +40,39 @@ for row in range(0, len(cards), 3):
             st.caption(source)
 
 blocks.section(t("public.trends"))
-for column, figure in zip(
-    st.columns(2), public.public_figures(snapshot.version(), lang, None)["trends"], strict=True
-):
+for column, figure in zip(st.columns(2), shown["trends"], strict=True):
     with column:
         st.plotly_chart(figure, config=blocks.PLOTLY_CONFIG)
 
-regions = snapshot.table("beneficiaries_by_region")
-years = sorted(regions["year"].unique().tolist(), reverse=True)
 blocks.section(t("public.regions_section"))
-year = public.public_year(years)
-figures = public.public_figures(snapshot.version(), lang, year)
+year = public.public_year(shown["years"])
+regions_shown = public.regions_view(snapshot.version(), lang, year)
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(figures["map"], config=blocks.PLOTLY_CONFIG)  # its legend names each colour
+    # The map's legend names each colour.
+    st.plotly_chart(regions_shown["map"], config=blocks.PLOTLY_CONFIG)
 with right:
-    regions_table = public.public_content(snapshot.version(), lang, year)["regions"]
-    blocks.dataframe(regions_table, t("public.regions_title", year=year))
+    blocks.dataframe(regions_shown["table"], t("public.regions_title", year=year))
     st.caption(notes["flags"])
 
 blocks.section(t("public.placements_title"))
 left, right = st.columns([3, 2])
-left.plotly_chart(figures["placements"], config=blocks.PLOTLY_CONFIG)
+left.plotly_chart(shown["placements"], config=blocks.PLOTLY_CONFIG)
 with right:
-    blocks.dataframe(content["placements"], t("public.placements_title"))
+    blocks.dataframe(shown["placements_table"], t("public.placements_title"))
     st.caption(notes["flags"])
 
 blocks.section(t("public.interventions_title"))
 left, right = st.columns([3, 2])
-left.plotly_chart(figures["interventions"], config=blocks.PLOTLY_CONFIG)
+left.plotly_chart(shown["interventions"], config=blocks.PLOTLY_CONFIG)
 with right:
-    blocks.dataframe(content["interventions"], t("public.interventions_title"))
+    blocks.dataframe(shown["interventions_table"], t("public.interventions_title"))
     st.caption(notes["flags"])
 
 # Outcomes 12 months on (issue 22): each cohort's national row, with its own method note.
 blocks.section(t("public_outcomes.title"))
 st.caption(t("public_outcomes.intro"))
-for name, outcome_table in content["outcomes"].items():
+for name, outcome_table in shown["outcomes"].items():
     title = t(f"public_outcomes.{name}_title")
     st.markdown(f"**{title}**")
     blocks.dataframe(outcome_table, title)
@@ -91,4 +87,4 @@ if demo:
 blocks.section(t("public.downloads"))
 public.public_downloads(snapshot.TABLES)
 blocks.section(t("public.sources"))
-st.markdown(content["sources"])
+st.markdown(shown["sources"])

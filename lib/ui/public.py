@@ -40,53 +40,51 @@ def public_year(years: list[int]) -> int:
     return year
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def public_figures(version: int, lang: str, year: int | None) -> dict:
-    """The public page's figures, built once per snapshot, language and year: the same for
-    every visitor (public data only), and Plotly's figure building is most of a page's CPU."""
-    from lib.public import snapshot, view
-
-    del version  # part of the cache key only
-    metadata = snapshot.metadata()
-
-    def labelled(figure):
-        return view.demo_label(figure, metadata, lang)
-
-    if year is None:
-        trends = view.trend_figures(snapshot.table("programme_by_year"), lang)
-        return {"trends": [labelled(figure) for figure in trends]}
-    regions, threshold = snapshot.table("beneficiaries_by_region"), int(metadata["threshold"])
-    types = snapshot.table("interventions_by_type")
-    return {
-        "map": labelled(view.region_map_figure(regions, year, lang, threshold)),
-        "placements": labelled(view.placements_figure(snapshot.table("placements_by_sex"), lang)),
-        "interventions": labelled(view.interventions_figure(types, lang)),
-    }
+# The page's two views, each worked out once per snapshot and language (and year) and shared by
+# every visitor (public data only; ``cache_resource``: no copy, never changed by the page).
+# Plotly's figures and the written tables were most of a session's CPU (bench/RESULTS.md).
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def public_content(version: int, lang: str, year: int | None) -> dict:
-    """The public page's cards, tables and list of sources (``year``: the regions' table alone)
-    worked out once per snapshot, language and year like its figures: the same for every
-    visitor, never changed by the page. Written anew for each session, they were a quarter of
-    its CPU (bench/RESULTS.md)."""
+@st.cache_resource(max_entries=16, show_spinner=False)
+def public_view(version: int, lang: str) -> dict:
+    """What the page shows whatever the year: the headline cards, the trends, placements and
+    interventions (figure and table), the outcome tables, the list of sources, and the years
+    the regions can be shown for (newest first)."""
     from lib.public import outcomes, snapshot, view
 
     del version  # part of the cache key only
-    if year is not None:
-        return {
-            "regions": view.regions_table(snapshot.table("beneficiaries_by_region"), year, lang)
-        }
+    metadata = snapshot.metadata()
     published = snapshot.table("published_figures")
+    placements, types = snapshot.table("placements_by_sex"), snapshot.table("interventions_by_type")
+    trends = view.trend_figures(snapshot.table("programme_by_year"), lang)
+    regions = snapshot.table("beneficiaries_by_region")
     return {
+        "years": sorted(regions["year"].unique().tolist(), reverse=True),
         "cards": view.headline_cards(published, lang),
-        "placements": view.placements_table(snapshot.table("placements_by_sex"), lang),
-        "interventions": view.interventions_table(snapshot.table("interventions_by_type"), lang),
+        "trends": [view.demo_label(figure, metadata, lang) for figure in trends],
+        "placements": view.demo_label(view.placements_figure(placements, lang), metadata, lang),
+        "placements_table": view.placements_table(placements, lang),
+        "interventions": view.demo_label(view.interventions_figure(types, lang), metadata, lang),
+        "interventions_table": view.interventions_table(types, lang),
         "outcomes": {
             name: outcomes.national_view(snapshot.table(f"{name}_at_12_months"), kind, lang)
             for kind, name in (("beneficiary", "projects"), ("placement", "jobs"))
         },
         "sources": "\n".join(source_item(source, lang) for source in view.sources(published, lang)),
+    }
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def regions_view(version: int, lang: str, year: int) -> dict:
+    """The regions of one year: the map and its table."""
+    from lib.public import snapshot, view
+
+    del version  # part of the cache key only
+    metadata, regions = snapshot.metadata(), snapshot.table("beneficiaries_by_region")
+    figure = view.region_map_figure(regions, year, lang, int(metadata["threshold"]))
+    return {
+        "map": view.demo_label(figure, metadata, lang),
+        "table": view.regions_table(regions, year, lang),
     }
 
 
