@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.config import get_settings
 from lib.public import snapshot
-from lib.public.publish import publish
+from lib.public.publish import ensure_public_snapshot, publish
 from lib.warehouse import db
 from lib.warehouse.build import build
 
@@ -168,6 +168,23 @@ def test_a_snapshot_from_an_older_idmaj_asks_for_a_new_publish(public_dir, monke
     assert not at.exception
     assert "python -m lib publish" in at.warning[0].value
     assert not at.dataframe
+
+
+def test_the_app_publishes_an_older_demonstration_snapshot_again_at_its_start(public_dir, tmp_path):
+    """As the warehouse is migrated at the app's start, a snapshot of demonstration data that
+    an older Idmaj wrote without a table is written again (real data would wait for an
+    administrator: the page then says to publish)."""
+    folder = tmp_path / "upgraded"
+    shutil.copytree(public_dir, folder / "public")
+    shutil.copyfile(public_dir.parent / "idmaj.duckdb", folder / "idmaj.duckdb")
+    with duckdb.connect(str(folder / "public" / "public.duckdb")) as con:
+        con.execute("DROP TABLE jobs_at_12_months")
+    settings = get_settings(data_dir=folder)
+    db.close_all()
+    assert not snapshot.available(settings)
+    ensure_public_snapshot(settings)
+    assert snapshot.available(settings)
+    db.close_all()
 
 
 def test_public_page_year_choice_and_bad_year(public_dir, monkeypatch, tmp_path):

@@ -33,7 +33,7 @@ import pandas as pd
 from lib.config import Settings, get_settings
 from lib.i18n import catalog, is_reviewed, t
 from lib.ops.logs import event
-from lib.public import fields, outcomes, render, suppression
+from lib.public import fields, outcomes, render, snapshot, suppression
 from lib.public.audit import Pattern
 from lib.public.render import Published
 from lib.public.system import SEX_CODES, System, build_system, period_of
@@ -498,11 +498,21 @@ def write_status(public_dir: Path, status: dict) -> None:
 _attempted: dict[Path, tuple] = {}  # warehouse -> its version when publishing was last tried
 
 
+def _holds_real_records(settings: Settings) -> bool:
+    """Whether any imported record is in the warehouse (read now, not from a cache)."""
+    provenance = get_database(settings).execute_uncached("dashboard/record_provenance")
+    return bool(provenance["imported"].sum() > 0)
+
+
 def ensure_public_snapshot(settings: Settings | None = None) -> Path:
-    """Write data/public/ when it is missing (the app's first start). Tried once per version
-    of the warehouse: a refused snapshot is not tried again on every page run."""
+    """Write data/public/ when it is missing (the app's first start), or when an older Idmaj
+    wrote it without a table the page now shows and it holds demonstration data only (real
+    data waits for an administrator: the page says to publish). Tried once per version of the
+    warehouse: a refused snapshot is not tried again on every page run."""
     settings = settings or get_settings()
-    if (settings.public_dir / "public.duckdb").exists():
+    if snapshot.available(settings):
+        return settings.public_dir
+    if (settings.public_dir / "public.duckdb").exists() and _holds_real_records(settings):
         return settings.public_dir
     database = get_database(settings)
     if _attempted.get(settings.warehouse_path) != database.version:
@@ -517,8 +527,7 @@ def republish_after_write(settings: Settings | None = None) -> bool:
     """After an import or a roll back: demonstration data is published again at once; real data
     waits for an administrator (a publication calendar). False when a publication failed."""
     settings = settings or get_settings()
-    provenance = get_database(settings).execute_uncached("dashboard/record_provenance")
-    if provenance["imported"].sum() > 0:
+    if _holds_real_records(settings):
         return True
     try:
         publish(settings)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from lib.config import get_settings
+from lib.config import Settings, get_settings
 from lib.warehouse.db import WarehouseMissing, get_public_database
 
 TABLES = (
@@ -36,20 +35,22 @@ class SnapshotMissing(RuntimeError):
     """data/public/ has not been written yet (python -m lib publish)."""
 
 
-def available() -> bool:
+def available(settings: Settings | None = None) -> bool:
     """Whether a snapshot holding every public table is there: one written by an older Idmaj
-    (before a table was added) is as good as none, and the page asks for a new publish."""
-    path = get_settings().public_dir / "public.duckdb"
-    return path.exists() and _complete(path, path.stat().st_mtime_ns)
+    (before a table was added) is as good as none (the app publishes demonstration data again
+    at its start, ``publish.ensure_public_snapshot``; real data waits for an administrator)."""
+    settings = settings or get_settings()
+    path = settings.public_dir / "public.duckdb"
+    return path.exists() and _complete(settings, path.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=8)
-def _complete(path: Path, version: int) -> bool:
-    """Whether the snapshot at ``path``, as of ``version`` (asked once per snapshot), holds
-    every table of ``TABLES``."""
-    del path, version  # the cache's key only
-    held = set(get_public_database().execute("publish/public_table_names")["table_name"])
-    return set(TABLES) <= held
+def _complete(settings: Settings, version: int) -> bool:
+    """Whether the snapshot, as of ``version`` (asked once per snapshot), holds every table of
+    ``TABLES``."""
+    del version  # the cache's key only
+    names = get_public_database(settings).execute("publish/public_table_names")["table_name"]
+    return set(TABLES) <= set(names)
 
 
 def table(name: str) -> pd.DataFrame:
